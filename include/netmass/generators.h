@@ -1,0 +1,35 @@
+#pragma once
+/* Built-in connectome generators, so demos and tests need no external data.
+   All are symmetric, have a zero diagonal and draw their randomness from Philox
+   streams keyed by (seed, i, j) for the pair i < j, so the network depends only on
+   the seed, never on the number of ranks. */
+#include <netmass/connectome.h>
+
+/* Ring of N columns (González-Mitjans et al., sec. 2.4 and 3, eq. 21-22): columns
+   equally spaced on a circle of circumference `circumference` mm; columns at ring
+   distance d <= neighbours are linked with weight exp(-d/decay) (short range, C_s);
+   each farther pair is linked with probability p_long and weight w_long * k/4, k drawn
+   from {3, 4, 5} (long range, C_l). Tract lengths of every pair are the arc distances
+   d * spacing, spacing = circumference / N.
+   NN: p_long = 0; small-world (SW): 0 < p_long < 1; fully connected (FC): p_long = 1. */
+typedef struct {
+  PetscInt  n;
+  PetscInt  neighbours;    /* Ns, default floor(N/6) */
+  PetscReal decay;         /* b in exp(-d/b), in units of ring steps, default 8 */
+  PetscReal p_long;        /* probability of a long-range link */
+  PetscReal w_long;        /* mean long-range weight */
+  PetscReal circumference; /* mm */
+} NMRingParams;
+
+/* Random geometric network: N regions uniform in a ball of radius `radius` mm; a pair at
+   distance d is linked with probability exp(-d/lambda) (the exponential distance rule
+   of Ercsey-Ravasz et al. 2013) and weight drawn uniformly in [0.5, 1.5]; tract lengths
+   are the Euclidean distances. */
+typedef struct {
+  PetscInt  n;
+  PetscReal radius; /* mm */
+  PetscReal lambda; /* mm */
+} NMGeometricParams;
+
+PETSC_EXTERN PetscErrorCode NMGenerateRing(MPI_Comm comm, const NMRingParams *p, PetscInt64 seed, NMConnectome *conn);
+PETSC_EXTERN PetscErrorCode NMGenerateGeometric(MPI_Comm comm, const NMGeometricParams *p, PetscInt64 seed, NMConnectome *conn);

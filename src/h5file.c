@@ -1,0 +1,453 @@
+#include <netmass/h5file.h>
+#include <netmass/sys.h>
+#include <netmass/version.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <time.h>
+#include <unistd.h>
+#include <errno.h>
+
+struct _n_NMFile {
+  MPI_Comm  comm;
+  hid_t     fid;
+  PetscBool writing;
+  char      path[PETSC_MAX_PATH_LEN]; /* final name */
+  char      tmp[PETSC_MAX_PATH_LEN];  /* name while being written */
+  NMFile    next;                     /* registry of files not yet committed */
+};
+
+/* Files being written; removed on failure so no partial output survives an error. */
+static NMFile nm_open_writes = NULL;
+
+static void NMFileRegistryRemove(NMFile f)
+{
+  for (NMFile *p = &nm_open_writes; *p; p = &(*p)->next)
+    if (*p == f) {
+      *p = f->next;
+      return;
+    }
+}
+
+static PetscErrorCode NMFileSilenceHDF5(void)
+{
+  PetscFunctionBegin;
+  /* netmass reports HDF5 failures itself, naming the file; HDF5's own stack dump is noise. */
+  PetscCheck(H5Eset_auto2(H5E_DEFAULT, NULL, NULL) >= 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "H5Eset_auto2 failed");
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode NMFileAccessList(MPI_Comm comm, hid_t *fapl)
+{
+  PetscFunctionBegin;
+  *fapl = H5Pcreate(H5P_FILE_ACCESS);
+  PetscCheck(*fapl >= 0, comm, PETSC_ERR_LIB, "H5Pcreate failed");
+  PetscCheck(H5Pset_fapl_mpio(*fapl, comm, MPI_INFO_NULL) >= 0, comm, PETSC_ERR_LIB, "H5Pset_fapl_mpio failed");
+  /* Metadata operations collective too: every rank takes part in every write. */
+  PetscCheck(H5Pset_all_coll_metadata_ops(*fapl, 1) >= 0, comm, PETSC_ERR_LIB, "H5Pset_all_coll_metadata_ops failed");
+  PetscCheck(H5Pset_coll_metadata_write(*fapl, 1) >= 0, comm, PETSC_ERR_LIB, "H5Pset_coll_metadata_write failed");
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode NMFileStampProvenance(NMFile f, const char format[])
+{
+  char      *options, created[64], version[128];
+  PetscMPIInt size;
+  PetscInt64 seed;
+  time_t     now = time(NULL);
+  struct tm  utc;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(f->comm, &size));
+  PetscCall(NMGetSeed(&seed));
+  /* All ranks must write identical attribute values: take rank 0's clock. */
+  PetscCallMPI(MPI_Bcast(&now, sizeof(now), MPI_BYTE, 0, f->comm));
+  gmtime_r(&now, &utc);
+  strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  PetscCall(PetscSNPrintf(version, sizeof(version), "%s (%s)", NETMASS_VERSION_STRING, NETMASS_GIT_REVISION));
+  PetscCall(PetscOptionsGetAll(NULL, &options));
+  PetscCall(NMFileSetAttributeString(f, "/", "format", format));
+  PetscCall(NMFileSetAttributeInt(f, "/", "format_version", 1));
+  PetscCall(NMFileSetAttributeString(f, "/", "netmass_version", version));
+  PetscCall(NMFileSetAttributeString(f, "/", "created", created));
+  PetscCall(NMFileSetAttributeString(f, "/", "command_line", NMCommandLine()));
+  PetscCall(NMFileSetAttributeString(f, "/", "options", options));
+  PetscCall(NMFileSetAttributeInt(f, "/", "mpi_ranks", size));
+  PetscCall(NMFileSetAttributeInt(f, "/", "seed", seed));
+  PetscCall(PetscFree(options));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileCreate(MPI_Comm comm, const char path[], const char format[], NMFile *file)
+{
+  NMFile f;
+  hid_t  fapl;
+  long   id = (long)getpid();
+
+  PetscFunctionBeginUser;
+  PetscCheck(path && path[0], comm, PETSC_ERR_ARG_WRONG, "no output file given: use -o FILE.h5");
+  PetscCall(NMFileSilenceHDF5());
+  PetscCall(PetscNew(&f));
+  f->comm    = comm;
+  f->writing = PETSC_TRUE;
+  PetscCall(PetscStrncpy(f->path, path, sizeof(f->path)));
+  PetscCallMPI(MPI_Bcast(&id, 1, MPI_LONG, 0, comm));
+  PetscCall(PetscSNPrintf(f->tmp, sizeof(f->tmp), "%s.partial-%ld", path, id));
+  PetscCall(NMFileAccessList(comm, &fapl));
+  f->fid = H5Fcreate(f->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose(fapl);
+  if (f->fid < 0) {
+    PetscCall(PetscFree(f));
+    SETERRQ(comm, PETSC_ERR_FILE_OPEN, "-o %s: cannot create the output file (does its directory exist and is it writable?)", path);
+  }
+  f->next        = nm_open_writes;
+  nm_open_writes = f;
+  PetscCall(NMFileStampProvenance(f, format));
+  *file = f;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileCommit(NMFile *file)
+{
+  NMFile      f = *file;
+  PetscMPIInt rank;
+  int         err = 0;
+
+  PetscFunctionBeginUser;
+  PetscCheck(f->writing, f->comm, PETSC_ERR_ARG_WRONGSTATE, "%s was opened for reading", f->path);
+  PetscCheck(H5Fclose(f->fid) >= 0, f->comm, PETSC_ERR_FILE_WRITE, "-o %s: closing the file failed (disk full?)", f->path);
+  f->fid = -1;
+  PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
+  if (rank == 0) err = rename(f->tmp, f->path) ? errno : 0;
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, f->comm));
+  PetscCheck(!err, f->comm, PETSC_ERR_FILE_WRITE, "-o %s: cannot rename %s into place: %s", f->path, f->tmp, strerror(err));
+  NMFileRegistryRemove(f);
+  f->writing = PETSC_FALSE;
+  PetscCall(NMFileDestroy(file));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileOpen(MPI_Comm comm, const char path[], const char format[], NMFile *file)
+{
+  NMFile    f;
+  hid_t     fapl;
+  char      have[128];
+  PetscBool found;
+
+  PetscFunctionBeginUser;
+  PetscCall(NMFileSilenceHDF5());
+  PetscCall(NMCheckReadable(comm, "input", path));
+  PetscCheck(H5Fis_hdf5(path) > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s is not an HDF5 file; netmass reads its own HDF5 files (make one with 'netmass import' or 'netmass connectome')", path);
+  PetscCall(PetscNew(&f));
+  f->comm = comm;
+  PetscCall(PetscStrncpy(f->path, path, sizeof(f->path)));
+  PetscCall(NMFileAccessList(comm, &fapl));
+  f->fid = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+  H5Pclose(fapl);
+  if (f->fid < 0) {
+    PetscCall(PetscFree(f));
+    SETERRQ(comm, PETSC_ERR_FILE_OPEN, "%s: cannot open as HDF5", path);
+  }
+  *file = f;
+  if (format) {
+    PetscCall(NMFileGetAttributeString(f, "/", "format", have, sizeof(have), &found));
+    PetscCheck(found, comm, PETSC_ERR_FILE_UNEXPECTED, "%s has no 'format' attribute: not a netmass file (expected a %s file)", path, format);
+    PetscCheck(!strcmp(have, format), comm, PETSC_ERR_FILE_UNEXPECTED, "%s is a %s file, but a %s file is needed here", path, have, format);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileDestroy(NMFile *file)
+{
+  NMFile      f = *file;
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  if (!f) PetscFunctionReturn(0);
+  if (f->fid >= 0) H5Fclose(f->fid);
+  if (f->writing) {
+    /* Never committed: the partial file must not survive. */
+    PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
+    if (rank == 0) (void)unlink(f->tmp);
+    NMFileRegistryRemove(f);
+  }
+  PetscCall(PetscFree(*file));
+  PetscFunctionReturn(0);
+}
+
+/* Called on failure, possibly from a single rank: no collective calls here. */
+PetscErrorCode NMFileAbortAll(void)
+{
+  PetscFunctionBegin;
+  while (nm_open_writes) {
+    NMFile f       = nm_open_writes;
+    nm_open_writes = f->next;
+    (void)unlink(f->tmp);
+    PetscCall(PetscFree(f));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileGetPath(NMFile file, const char **path)
+{
+  PetscFunctionBegin;
+  *path = file->path;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode NMFileCollectiveTransfer(MPI_Comm comm, hid_t *dxpl)
+{
+  PetscFunctionBegin;
+  *dxpl = H5Pcreate(H5P_DATASET_XFER);
+  PetscCheck(*dxpl >= 0 && H5Pset_dxpl_mpio(*dxpl, H5FD_MPIO_COLLECTIVE) >= 0, comm, PETSC_ERR_LIB, "cannot set up a collective HDF5 transfer");
+  PetscFunctionReturn(0);
+}
+
+/* File and memory dataspaces selecting rows [rstart, rend) of the leading dimension. */
+static PetscErrorCode NMFileSelectRows(MPI_Comm comm, hid_t filespace, PetscInt rstart, PetscInt rend, hid_t *memspace)
+{
+  hsize_t dims[NM_FILE_MAX_DIM], start[NM_FILE_MAX_DIM] = {0}, count[NM_FILE_MAX_DIM];
+  int     ndim = H5Sget_simple_extent_dims(filespace, dims, NULL);
+
+  PetscFunctionBegin;
+  PetscCheck(ndim >= 1 && ndim <= NM_FILE_MAX_DIM, comm, PETSC_ERR_LIB, "unsupported dataset rank %d", ndim);
+  PetscCheck(rstart >= 0 && rend >= rstart && (hsize_t)rend <= dims[0], comm, PETSC_ERR_ARG_OUTOFRANGE, "rows [%" PetscInt_FMT ", %" PetscInt_FMT ") outside a dataset of %llu rows", rstart, rend, (unsigned long long)dims[0]);
+  for (int d = 0; d < ndim; d++) count[d] = dims[d];
+  start[0] = (hsize_t)rstart;
+  count[0] = (hsize_t)(rend - rstart);
+  if (count[0] == 0) {
+    /* A rank owning no rows still joins the collective call, selecting nothing. */
+    H5Sselect_none(filespace);
+    *memspace = H5Scopy(filespace);
+    H5Sselect_none(*memspace);
+  } else {
+    PetscCheck(H5Sselect_hyperslab(filespace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0, comm, PETSC_ERR_LIB, "hyperslab selection failed");
+    *memspace = H5Screate_simple(ndim, count, NULL);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileWriteReal(NMFile file, const char name[], PetscInt ndim, const PetscInt dims[], const char *const dimnames[], const char units[], PetscInt rstart, PetscInt rend, const PetscReal local[])
+{
+  hsize_t hdims[NM_FILE_MAX_DIM];
+  hid_t   space, dset, memspace, dxpl;
+  herr_t  status;
+
+  PetscFunctionBeginUser;
+  PetscCheck(file->writing, file->comm, PETSC_ERR_ARG_WRONGSTATE, "%s is open for reading", file->path);
+  PetscCheck(ndim >= 1 && ndim <= NM_FILE_MAX_DIM, file->comm, PETSC_ERR_ARG_OUTOFRANGE, "dataset %s: rank %" PetscInt_FMT " not in 1..%d", name, ndim, NM_FILE_MAX_DIM);
+  PetscCall(PetscLogEventBegin(NM_EVENT_FileWrite, 0, 0, 0, 0));
+  for (PetscInt d = 0; d < ndim; d++) hdims[d] = (hsize_t)dims[d];
+  space = H5Screate_simple((int)ndim, hdims, NULL);
+  dset  = H5Dcreate2(file->fid, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(dset >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: cannot create dataset %s", file->path, name);
+  PetscCall(NMFileSelectRows(file->comm, space, rstart, rend, &memspace));
+  PetscCall(NMFileCollectiveTransfer(file->comm, &dxpl));
+  status = H5Dwrite(dset, H5T_NATIVE_DOUBLE, memspace, space, dxpl, local);
+  PetscCheck(status >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: writing dataset %s failed (disk full?)", file->path, name);
+  for (PetscInt d = 0; d < ndim; d++) PetscCheck(H5DSset_label(dset, (unsigned)d, dimnames[d]) >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: labelling dimension %" PetscInt_FMT " of %s failed", file->path, d, name);
+  H5Pclose(dxpl);
+  H5Sclose(memspace);
+  H5Sclose(space);
+  H5Dclose(dset);
+  if (units) PetscCall(NMFileSetAttributeString(file, name, "units", units));
+  PetscCall(PetscLogEventEnd(NM_EVENT_FileWrite, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode NMFileOpenDataset(NMFile file, const char name[], hid_t *dset)
+{
+  PetscFunctionBegin;
+  PetscCheck(H5Lexists(file->fid, name, H5P_DEFAULT) > 0, file->comm, PETSC_ERR_FILE_UNEXPECTED, "%s has no dataset '%s'; see docs/file-formats.md for what each file holds", file->path, name);
+  *dset = H5Dopen2(file->fid, name, H5P_DEFAULT);
+  PetscCheck(*dset >= 0, file->comm, PETSC_ERR_FILE_READ, "%s: cannot open dataset '%s'", file->path, name);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileGetShape(NMFile file, const char name[], PetscInt ndim, PetscInt dims[])
+{
+  hid_t   dset, space;
+  hsize_t hdims[NM_FILE_MAX_DIM];
+  int     have;
+
+  PetscFunctionBeginUser;
+  PetscCall(NMFileOpenDataset(file, name, &dset));
+  space = H5Dget_space(dset);
+  have  = H5Sget_simple_extent_ndims(space);
+  PetscCheck(have == ndim, file->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: dataset '%s' has %d dimensions, expected %" PetscInt_FMT, file->path, name, have, ndim);
+  H5Sget_simple_extent_dims(space, hdims, NULL);
+  for (PetscInt d = 0; d < ndim; d++) dims[d] = (PetscInt)hdims[d];
+  H5Sclose(space);
+  H5Dclose(dset);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileReadReal(NMFile file, const char name[], PetscInt rstart, PetscInt rend, PetscReal local[])
+{
+  hid_t  dset, space, memspace, dxpl;
+  herr_t status;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(NM_EVENT_FileRead, 0, 0, 0, 0));
+  PetscCall(NMFileOpenDataset(file, name, &dset));
+  space = H5Dget_space(dset);
+  PetscCall(NMFileSelectRows(file->comm, space, rstart, rend, &memspace));
+  PetscCall(NMFileCollectiveTransfer(file->comm, &dxpl));
+  status = H5Dread(dset, H5T_NATIVE_DOUBLE, memspace, space, dxpl, local);
+  PetscCheck(status >= 0, file->comm, PETSC_ERR_FILE_READ, "%s: reading dataset '%s' failed (is it numeric?)", file->path, name);
+  H5Pclose(dxpl);
+  H5Sclose(memspace);
+  H5Sclose(space);
+  H5Dclose(dset);
+  PetscCall(PetscLogEventEnd(NM_EVENT_FileRead, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+/* Fixed-length, NUL-padded strings: parallel HDF5 cannot write variable-length data. */
+PetscErrorCode NMFileWriteStrings(NMFile file, const char name[], PetscInt n, const char *const strings[], const char dimname[])
+{
+  size_t      width = 1;
+  char       *buf;
+  hid_t       type, space, dset, memspace, dxpl;
+  hsize_t     hn = (hsize_t)n;
+  PetscMPIInt rank;
+
+  PetscFunctionBeginUser;
+  PetscCheck(n > 0, file->comm, PETSC_ERR_ARG_OUTOFRANGE, "dataset %s: no strings to write", name);
+  for (PetscInt i = 0; i < n; i++) width = PetscMax(width, strlen(strings[i]));
+  PetscCall(PetscCalloc1((size_t)n * width, &buf));
+  for (PetscInt i = 0; i < n; i++) memcpy(buf + (size_t)i * width, strings[i], strlen(strings[i]));
+  type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, width);
+  H5Tset_strpad(type, H5T_STR_NULLPAD);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  space = H5Screate_simple(1, &hn, NULL);
+  dset  = H5Dcreate2(file->fid, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(dset >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: cannot create dataset %s", file->path, name);
+  /* Every rank holds the same strings; rank 0 writes them. */
+  PetscCallMPI(MPI_Comm_rank(file->comm, &rank));
+  PetscCall(NMFileSelectRows(file->comm, space, 0, rank ? 0 : n, &memspace));
+  PetscCall(NMFileCollectiveTransfer(file->comm, &dxpl));
+  PetscCheck(H5Dwrite(dset, type, memspace, space, dxpl, buf) >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: writing %s failed", file->path, name);
+  PetscCheck(H5DSset_label(dset, 0, dimname) >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: labelling %s failed", file->path, name);
+  H5Pclose(dxpl);
+  H5Sclose(memspace);
+  H5Sclose(space);
+  H5Dclose(dset);
+  H5Tclose(type);
+  PetscCall(PetscFree(buf));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileReadStrings(NMFile file, const char name[], PetscInt n, char ***strings)
+{
+  hid_t   dset, space, ftype, mtype;
+  hsize_t hn;
+  size_t  width;
+  char   *buf;
+
+  PetscFunctionBeginUser;
+  PetscCall(NMFileOpenDataset(file, name, &dset));
+  space = H5Dget_space(dset);
+  PetscCheck(H5Sget_simple_extent_ndims(space) == 1, file->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: '%s' must be one-dimensional", file->path, name);
+  H5Sget_simple_extent_dims(space, &hn, NULL);
+  PetscCheck((PetscInt)hn == n, file->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: '%s' has %llu entries, expected %" PetscInt_FMT, file->path, name, (unsigned long long)hn, n);
+  ftype = H5Dget_type(dset);
+  PetscCheck(H5Tget_class(ftype) == H5T_STRING && !H5Tis_variable_str(ftype), file->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: '%s' must hold fixed-length strings", file->path, name);
+  width = H5Tget_size(ftype);
+  mtype = H5Tcopy(H5T_C_S1);
+  H5Tset_size(mtype, width + 1);
+  H5Tset_strpad(mtype, H5T_STR_NULLTERM);
+  PetscCall(PetscCalloc1((size_t)n * (width + 1), &buf));
+  PetscCheck(H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0, file->comm, PETSC_ERR_FILE_READ, "%s: reading '%s' failed", file->path, name);
+  PetscCall(PetscMalloc1(n, strings));
+  for (PetscInt i = 0; i < n; i++) PetscCall(PetscStrallocpy(buf + (size_t)i * (width + 1), &(*strings)[i]));
+  PetscCall(PetscFree(buf));
+  H5Tclose(mtype);
+  H5Tclose(ftype);
+  H5Sclose(space);
+  H5Dclose(dset);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode NMFileWriteAttribute(NMFile file, const char object[], const char name[], hid_t type, const void *value)
+{
+  hid_t space = H5Screate(H5S_SCALAR), attr;
+
+  PetscFunctionBegin;
+  PetscCheck(file->writing, file->comm, PETSC_ERR_ARG_WRONGSTATE, "%s is open for reading", file->path);
+  if (H5Aexists_by_name(file->fid, object, name, H5P_DEFAULT) > 0) H5Adelete_by_name(file->fid, object, name, H5P_DEFAULT);
+  attr = H5Acreate_by_name(file->fid, object, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(attr >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: cannot create attribute %s on %s", file->path, name, object);
+  PetscCheck(H5Awrite(attr, type, value) >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: cannot write attribute %s", file->path, name);
+  H5Aclose(attr);
+  H5Sclose(space);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileSetAttributeString(NMFile file, const char object[], const char name[], const char value[])
+{
+  hid_t type = H5Tcopy(H5T_C_S1);
+
+  PetscFunctionBeginUser;
+  H5Tset_size(type, PetscMax(strlen(value), 1));
+  H5Tset_strpad(type, H5T_STR_NULLPAD);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  PetscCall(NMFileWriteAttribute(file, object, name, type, value[0] ? value : " "));
+  H5Tclose(type);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileSetAttributeReal(NMFile file, const char object[], const char name[], PetscReal value)
+{
+  PetscFunctionBeginUser;
+  PetscCall(NMFileWriteAttribute(file, object, name, H5T_NATIVE_DOUBLE, &value));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileSetAttributeInt(NMFile file, const char object[], const char name[], PetscInt64 value)
+{
+  int64_t v = value;
+
+  PetscFunctionBeginUser;
+  PetscCall(NMFileWriteAttribute(file, object, name, H5T_NATIVE_INT64, &v));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileGetAttributeString(NMFile file, const char object[], const char name[], char value[], size_t len, PetscBool *found)
+{
+  hid_t  attr, ftype, mtype;
+  size_t width;
+
+  PetscFunctionBeginUser;
+  *found = PETSC_FALSE;
+  value[0] = 0;
+  if (H5Aexists_by_name(file->fid, object, name, H5P_DEFAULT) <= 0) PetscFunctionReturn(0);
+  attr  = H5Aopen_by_name(file->fid, object, name, H5P_DEFAULT, H5P_DEFAULT);
+  ftype = H5Aget_type(attr);
+  PetscCheck(H5Tget_class(ftype) == H5T_STRING && !H5Tis_variable_str(ftype), file->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: attribute %s of %s is not a fixed-length string", file->path, name, object);
+  width = H5Tget_size(ftype);
+  PetscCheck(width < len, file->comm, PETSC_ERR_FILE_UNEXPECTED, "%s: attribute %s is longer than %zu characters", file->path, name, len - 1);
+  mtype = H5Tcopy(H5T_C_S1);
+  H5Tset_size(mtype, width + 1);
+  H5Tset_strpad(mtype, H5T_STR_NULLTERM);
+  PetscCheck(H5Aread(attr, mtype, value) >= 0, file->comm, PETSC_ERR_FILE_READ, "%s: reading attribute %s failed", file->path, name);
+  H5Tclose(mtype);
+  H5Tclose(ftype);
+  H5Aclose(attr);
+  *found = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileGetAttributeReal(NMFile file, const char object[], const char name[], PetscReal *value, PetscBool *found)
+{
+  hid_t attr;
+
+  PetscFunctionBeginUser;
+  *found = PETSC_FALSE;
+  if (H5Aexists_by_name(file->fid, object, name, H5P_DEFAULT) <= 0) PetscFunctionReturn(0);
+  attr = H5Aopen_by_name(file->fid, object, name, H5P_DEFAULT, H5P_DEFAULT);
+  PetscCheck(H5Aread(attr, H5T_NATIVE_DOUBLE, value) >= 0, file->comm, PETSC_ERR_FILE_READ, "%s: attribute %s of %s is not numeric", file->path, name, object);
+  H5Aclose(attr);
+  *found = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,81 @@
+/* netmass <command> [PETSc options]: the single entry point of netmass. */
+#include <netmass/h5file.h>
+#include <netmass/sys.h>
+#include <netmass/version.h>
+#include <hdf5.h>
+#include "commands.h"
+
+static const NMCommand commands[] = {
+  {"import", "convert a TVB zip, an HCP-style folder of .mat files or text matrices to a netmass HDF5 file",
+   "netmass import: read a connectome or a cohort from outside netmass and write it as netmass HDF5.\n"
+   "  netmass import -tvb_zip connectivity_68.zip -o conn.h5\n"
+   "  netmass import -hcp_dir DIR -o cohort.h5          (DIR/<subject>/{TC_rsfMRI_REST1_LR,DTI_CM,DTI_LEN}.mat)\n"
+   "  netmass import -text_weights W.txt -text_lengths L.txt [-text_centres C.txt] -o conn.h5\n",
+   NMCommandImport},
+  {"connectome", "generate a ring (NN, small-world, fully connected) or random geometric connectome",
+   "netmass connectome: generate a connectome.\n"
+   "  netmass connectome -type ring|smallworld|full|geometric -n N -o conn.h5\n",
+   NMCommandConnectome},
+  {"demo", "run the main job end to end on data netmass generates itself",
+   "netmass demo: generate inputs and run every netmass capability on them, writing into -demo_dir.\n", NMCommandDemo},
+};
+static const size_t ncommands = sizeof(commands) / sizeof(commands[0]);
+
+static void NMPrintUsage(FILE *fp)
+{
+  fprintf(fp, "usage: netmass <command> [PETSc options]    (netmass <command> -help lists a command's options)\n\ncommands:\n");
+  fprintf(fp, "  %-11s %s\n", "help", "this list");
+  fprintf(fp, "  %-11s %s\n", "version", "netmass version and the versions of the libraries it was built with");
+  for (size_t i = 0; i < ncommands; i++) fprintf(fp, "  %-11s %s\n", commands[i].name, commands[i].summary);
+  fprintf(fp, "\nOptions come from the command line and from -options_file FILE; -log_view reports time per phase.\n");
+}
+
+static void NMPrintVersion(void)
+{
+  unsigned maj, min, rel;
+  H5get_libversion(&maj, &min, &rel);
+  printf("netmass %s (%s)\n", NETMASS_VERSION_STRING, NETMASS_GIT_REVISION);
+  printf("  PETSc %d.%d.%d, HDF5 %u.%u.%u (parallel), MPI %d.%d\n", PETSC_VERSION_MAJOR, PETSC_VERSION_MINOR, PETSC_VERSION_SUBMINOR, maj, min, rel, MPI_VERSION, MPI_SUBVERSION);
+}
+
+int main(int argc, char **argv)
+{
+  const NMCommand *cmd = NULL;
+  PetscErrorCode   ierr;
+  PetscMPIInt      size;
+
+  if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "-help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    NMPrintUsage(stdout);
+    return 0;
+  }
+  if (!strcmp(argv[1], "version") || !strcmp(argv[1], "-version") || !strcmp(argv[1], "--version")) {
+    NMPrintVersion();
+    return 0;
+  }
+  for (size_t i = 0; i < ncommands; i++)
+    if (!strcmp(argv[1], commands[i].name)) cmd = &commands[i];
+  if (!cmd) {
+    fprintf(stderr, "netmass: error: unknown command '%s'\n\n", argv[1]);
+    NMPrintUsage(stderr);
+    return 2;
+  }
+  /* PETSc sees the options only: drop the command word. */
+  argv[1] = argv[0];
+  argc--;
+  argv++;
+  ierr = NMInitialize(&argc, &argv, cmd->name, cmd->help);
+  if (ierr) return 1;
+  ierr = cmd->run(PETSC_COMM_WORLD);
+  if (!ierr) {
+    ierr = NMFinalize(PETSC_FALSE);
+    return ierr ? 1 : 0;
+  }
+  MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  if (size > 1 && !NMErrorIsCollective()) {
+    /* Raised on some ranks only: the others may wait in a collective call forever. */
+    (void)NMFileAbortAll();
+    MPI_Abort(PETSC_COMM_WORLD, 1);
+  }
+  (void)NMFinalize(PETSC_TRUE);
+  return 1;
+}

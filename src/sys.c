@@ -1,0 +1,177 @@
+#include <netmass/sys.h>
+#include <netmass/h5file.h>
+#include <unistd.h>
+
+PetscLogEvent NM_EVENT_FileWrite, NM_EVENT_FileRead, NM_EVENT_Import, NM_EVENT_Generate, NM_EVENT_Preprocess;
+
+static PetscBool nm_error_collective = PETSC_FALSE;
+static PetscBool nm_traceback        = PETSC_FALSE;
+static char      nm_command_line[4096] = "netmass";
+
+/* PETSc's default handler prints a stack trace of every frame; users of netmass
+   should see one line saying what is wrong and how to fix it. The message is printed
+   where the error starts (PETSC_ERROR_INITIAL), once per communicator: rank 0 of a
+   collective error prints, every rank of a rank-local one does. -nm_traceback
+   restores PETSc's traceback for debugging. */
+static PetscErrorCode NMErrorHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  PetscMPIInt size = 1, rank = 0, wsize = 1;
+
+  if (nm_traceback) return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, ctx);
+  if (p != PETSC_ERROR_INITIAL) return n;
+  MPI_Comm_size(comm, &size);
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(PETSC_COMM_WORLD, &wsize);
+  nm_error_collective = (PetscBool)(size == wsize);
+  if (rank == 0) {
+    const char *text = (mess && mess[0] && mess[0] != ' ') ? mess : NULL;
+    if (!text) PetscErrorMessage(n, &text, NULL);
+    if (wsize > 1 && size == 1) {
+      PetscMPIInt wrank;
+      MPI_Comm_rank(PETSC_COMM_WORLD, &wrank);
+      fprintf(stderr, "netmass: error [rank %d]: %s\n", wrank, text ? text : "unknown error");
+    } else fprintf(stderr, "netmass: error: %s\n", text ? text : "unknown error");
+    fflush(stderr);
+  }
+  return n;
+}
+
+PetscBool NMErrorIsCollective(void)
+{
+  return nm_error_collective;
+}
+
+const char *NMCommandLine(void)
+{
+  return nm_command_line;
+}
+
+PetscErrorCode NMInitialize(int *argc, char ***argv, const char command[], const char help[])
+{
+  PetscClassId classid;
+  size_t       len = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscInitialize(argc, argv, NULL, help));
+  len = (size_t)snprintf(nm_command_line, sizeof(nm_command_line), "netmass %s", command);
+  for (int i = 1; i < *argc && len < sizeof(nm_command_line); i++) len += (size_t)snprintf(nm_command_line + len, sizeof(nm_command_line) - len, " %s", (*argv)[i]);
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-nm_traceback", &nm_traceback, NULL));
+  PetscCall(PetscPushErrorHandler(NMErrorHandler, NULL));
+  PetscCall(PetscClassIdRegister("netmass", &classid));
+  PetscCall(PetscLogEventRegister("NMFileWrite", classid, &NM_EVENT_FileWrite));
+  PetscCall(PetscLogEventRegister("NMFileRead", classid, &NM_EVENT_FileRead));
+  PetscCall(PetscLogEventRegister("NMImport", classid, &NM_EVENT_Import));
+  PetscCall(PetscLogEventRegister("NMGenerate", classid, &NM_EVENT_Generate));
+  PetscCall(PetscLogEventRegister("NMPreprocess", classid, &NM_EVENT_Preprocess));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFinalize(PetscBool failed)
+{
+  PetscFunctionBeginUser;
+  if (failed) PetscCall(NMFileAbortAll());
+  PetscCall(PetscFinalize());
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMRunOnRoot(MPI_Comm comm, PetscErrorCode (*fn)(void *), void *ctx)
+{
+  PetscMPIInt    rank;
+  PetscErrorCode ierr = 0;
+  int            code;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) ierr = fn(ctx); /* reported by the handler where it was raised */
+  code = (int)ierr;
+  PetscCallMPI(MPI_Bcast(&code, 1, MPI_INT, 0, comm));
+  if (code) {
+    /* Raise on every rank without printing again; the failure is now collective. */
+    nm_error_collective = PETSC_TRUE;
+    return PetscError(comm, __LINE__, PETSC_FUNCTION_NAME, __FILE__, (PetscErrorCode)code, PETSC_ERROR_REPEAT, " ");
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMHelpRequested(PetscBool *help)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsHasHelp(NULL, help));
+  PetscFunctionReturn(0);
+}
+
+/* Options PETSc or MPI may consume after the command has run, or that only affect
+   diagnostics; they are never an error. */
+static PetscBool NMIsRuntimeOption(const char name[])
+{
+  static const char *const prefixes[] = {"log", "malloc", "info", "options_", "help", "nm_traceback", "on_error", "fp_trap", "check_pointer", "memory_view", "objects_dump", "history", "no_signal_handler", "start_in_debugger", "debugger", "stop_for_debugger", "display", "skip_petscrc", "mpiuni", "viewer_", "use_gpu_aware_mpi", "device_"};
+  for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+    if (!strncmp(name, prefixes[i], strlen(prefixes[i]))) return PETSC_TRUE;
+  return PETSC_FALSE;
+}
+
+PetscErrorCode NMCheckUnusedOptions(MPI_Comm comm, const char command[])
+{
+  PetscInt n;
+  char   **names, **values;
+  char     unknown[1024] = "";
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  for (PetscInt i = 0; i < n; i++) {
+    if (NMIsRuntimeOption(names[i])) continue;
+    if (unknown[0]) PetscCall(PetscStrlcat(unknown, ", ", sizeof(unknown)));
+    PetscCall(PetscStrlcat(unknown, "-", sizeof(unknown)));
+    PetscCall(PetscStrlcat(unknown, names[i], sizeof(unknown)));
+  }
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  PetscCheck(!unknown[0], comm, PETSC_ERR_ARG_WRONG, "unknown option %s for 'netmass %s'; run 'netmass %s -help' to list its options", unknown, command, command);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMGetSeed(PetscInt64 *seed)
+{
+  PetscInt s = 1;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-seed", &s, NULL));
+  PetscCheck(s >= 0, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-seed %" PetscInt_FMT " must be a non-negative integer", s);
+  *seed = (PetscInt64)s;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMCheckReadable(MPI_Comm comm, const char option[], const char path[])
+{
+  PetscFunctionBeginUser;
+  PetscCheck(path && path[0], comm, PETSC_ERR_ARG_NULL, "%s needs a file name", option);
+  PetscCheck(access(path, F_OK) == 0, comm, PETSC_ERR_FILE_OPEN, "%s %s: no such file; check the path", option, path);
+  PetscCheck(access(path, R_OK) == 0, comm, PETSC_ERR_FILE_OPEN, "%s %s: file exists but is not readable (permissions)", option, path);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMBcastStrings(MPI_Comm comm, PetscInt n, char **strings)
+{
+  PetscMPIInt rank;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  for (PetscInt i = 0; i < n; i++) {
+    int len = rank ? 0 : (int)strlen(strings[i]) + 1;
+    PetscCallMPI(MPI_Bcast(&len, 1, MPI_INT, 0, comm));
+    if (rank) {
+      PetscCall(PetscFree(strings[i]));
+      PetscCall(PetscMalloc1(len, &strings[i]));
+    }
+    PetscCallMPI(MPI_Bcast(strings[i], len, MPI_CHAR, 0, comm));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMStringsDestroy(PetscInt n, char ***strings)
+{
+  PetscFunctionBegin;
+  if (!*strings) PetscFunctionReturn(0);
+  for (PetscInt i = 0; i < n; i++) PetscCall(PetscFree((*strings)[i]));
+  PetscCall(PetscFree(*strings));
+  PetscFunctionReturn(0);
+}
