@@ -250,6 +250,7 @@ PetscErrorCode NMPreprocessDescribe(const NMPreprocess *pp, char text[], size_t 
   }
   if (pp->zscore) PetscCall(PetscStrlcat(text, "zscore; ", len));
   if (!text[0]) PetscCall(PetscStrlcat(text, "none", len));
+  else text[strlen(text) - 2] = 0; /* drop the last "; " */
   PetscFunctionReturn(0);
 }
 

@@ -357,6 +357,7 @@ PetscErrorCode NMFileReadStrings(NMFile file, const char name[], PetscInt n, cha
   mtype = H5Tcopy(H5T_C_S1);
   H5Tset_size(mtype, width + 1);
   H5Tset_strpad(mtype, H5T_STR_NULLTERM);
+  H5Tset_cset(mtype, H5Tget_cset(ftype)); /* HDF5 does not convert between ASCII and UTF-8 */
   PetscCall(PetscCalloc1((size_t)n * (width + 1), &buf));
   PetscCheck(H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0, file->comm, PETSC_ERR_FILE_READ, "%s: reading '%s' failed", file->path, name);
   PetscCall(PetscMalloc1(n, strings));
@@ -430,6 +431,7 @@ PetscErrorCode NMFileGetAttributeString(NMFile file, const char object[], const 
   mtype = H5Tcopy(H5T_C_S1);
   H5Tset_size(mtype, width + 1);
   H5Tset_strpad(mtype, H5T_STR_NULLTERM);
+  H5Tset_cset(mtype, H5Tget_cset(ftype)); /* HDF5 does not convert between ASCII and UTF-8 */
   PetscCheck(H5Aread(attr, mtype, value) >= 0, file->comm, PETSC_ERR_FILE_READ, "%s: reading attribute %s failed", file->path, name);
   H5Tclose(mtype);
   H5Tclose(ftype);

@@ -6,6 +6,7 @@ PetscLogEvent NM_EVENT_FileWrite, NM_EVENT_FileRead, NM_EVENT_Import, NM_EVENT_G
 
 static PetscBool nm_error_collective = PETSC_FALSE;
 static PetscBool nm_traceback        = PETSC_FALSE;
+static PetscBool nm_on_root          = PETSC_FALSE; /* inside NMRunOnRoot(): errors speak for all ranks */
 static char      nm_command_line[4096] = "netmass";
 
 /* PETSc's default handler prints a stack trace of every frame; users of netmass
@@ -26,7 +27,7 @@ static PetscErrorCode NMErrorHandler(MPI_Comm comm, int line, const char *fun, c
   if (rank == 0) {
     const char *text = (mess && mess[0] && mess[0] != ' ') ? mess : NULL;
     if (!text) PetscErrorMessage(n, &text, NULL);
-    if (wsize > 1 && size == 1) {
+    if (wsize > 1 && size == 1 && !nm_on_root) {
       PetscMPIInt wrank;
       MPI_Comm_rank(PETSC_COMM_WORLD, &wrank);
       fprintf(stderr, "netmass: error [rank %d]: %s\n", wrank, text ? text : "unknown error");
@@ -82,7 +83,11 @@ PetscErrorCode NMRunOnRoot(MPI_Comm comm, PetscErrorCode (*fn)(void *), void *ct
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) ierr = fn(ctx); /* reported by the handler where it was raised */
+  if (rank == 0) {
+    nm_on_root = PETSC_TRUE;
+    ierr       = fn(ctx); /* reported by the handler where it was raised */
+    nm_on_root = PETSC_FALSE;
+  }
   code = (int)ierr;
   PetscCallMPI(MPI_Bcast(&code, 1, MPI_INT, 0, comm));
   if (code) {
@@ -134,7 +139,9 @@ PetscErrorCode NMGetSeed(PetscInt64 *seed)
   PetscInt s = 1;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsGetInt(NULL, NULL, "-seed", &s, NULL));
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "Reproducibility", "netmass");
+  PetscCall(PetscOptionsInt("-seed", "Seed of every random stream (results depend on it, not on the rank count)", NULL, s, &s, NULL));
+  PetscOptionsEnd();
   PetscCheck(s >= 0, PETSC_COMM_WORLD, PETSC_ERR_ARG_OUTOFRANGE, "-seed %" PetscInt_FMT " must be a non-negative integer", s);
   *seed = (PetscInt64)s;
   PetscFunctionReturn(0);
