@@ -64,7 +64,10 @@ int main(int argc, char **argv)
   argc--;
   argv++;
   ierr = NMInitialize(&argc, &argv, cmd->name, cmd->help);
-  if (ierr) return 1;
+  if (ierr) {
+    (void)NMFinalize(PETSC_TRUE);
+    return 1;
+  }
   ierr = cmd->run(PETSC_COMM_WORLD);
   if (!ierr) {
     ierr = NMFinalize(PETSC_FALSE);

@@ -8,6 +8,7 @@ static PetscBool nm_error_collective = PETSC_FALSE;
 static PetscBool nm_traceback        = PETSC_FALSE;
 static PetscBool nm_on_root          = PETSC_FALSE; /* inside NMRunOnRoot(): errors speak for all ranks */
 static char      nm_command_line[4096] = "netmass";
+static PetscBool nm_owns_mpi         = PETSC_FALSE; /* MPI_Init was ours, so is MPI_Finalize */
 
 /* PETSc's default handler prints a stack trace of every frame; users of netmass
    should see one line saying what is wrong and how to fix it. The message is printed
@@ -47,12 +48,34 @@ const char *NMCommandLine(void)
   return nm_command_line;
 }
 
+/* PETSc reads -options_file inside PetscInitialize(), before any handler of ours is in
+   place, and reports a missing file with a full traceback. Check the files first. */
+static int NMCheckOptionsFiles(int argc, char **argv)
+{
+  int rank, bad = 0;
+
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  for (int i = 1; i + 1 < argc && !bad; i++)
+    if (!strcmp(argv[i], "-options_file") && access(argv[i + 1], R_OK)) {
+      if (!rank) fprintf(stderr, "netmass: error: -options_file %s: no such file or not readable; check the path\n", argv[i + 1]);
+      bad = 1;
+    }
+  return bad;
+}
+
 PetscErrorCode NMInitialize(int *argc, char ***argv, const char command[], const char help[])
 {
   PetscClassId classid;
   size_t       len = 0;
+  int          mpi_ready;
 
-  PetscFunctionBeginUser;
+  /* MPI first, so a bad options file can be reported once, by rank 0. */
+  MPI_Initialized(&mpi_ready);
+  if (!mpi_ready) {
+    if (MPI_Init(argc, argv)) return PETSC_ERR_MPI;
+    nm_owns_mpi = PETSC_TRUE;
+  }
+  if (NMCheckOptionsFiles(*argc, *argv)) return PETSC_ERR_FILE_OPEN;
   PetscCall(PetscInitialize(argc, argv, NULL, help));
   len = (size_t)snprintf(nm_command_line, sizeof(nm_command_line), "netmass %s", command);
   for (int i = 1; i < *argc && len < sizeof(nm_command_line); i++) len += (size_t)snprintf(nm_command_line + len, sizeof(nm_command_line) - len, " %s", (*argv)[i]);
@@ -69,9 +92,13 @@ PetscErrorCode NMInitialize(int *argc, char ***argv, const char command[], const
 
 PetscErrorCode NMFinalize(PetscBool failed)
 {
+  PetscBool petsc_up;
+
   PetscFunctionBeginUser;
   if (failed) PetscCall(NMFileAbortAll());
-  PetscCall(PetscFinalize());
+  PetscCall(PetscInitialized(&petsc_up));
+  if (petsc_up) PetscCall(PetscFinalize());
+  if (nm_owns_mpi) MPI_Finalize();
   PetscFunctionReturn(0);
 }
 
