@@ -45,7 +45,7 @@ PetscErrorCode NMGenerateRing(MPI_Comm comm, const NMRingParams *p, PetscInt64 s
       }
     }
   }
-  PetscCall(PetscSNPrintf(source, sizeof(source), "ring generator: N %" PetscInt_FMT ", neighbours %" PetscInt_FMT ", decay %g, long-range probability %g weight %g, circumference %g mm, seed %" PetscInt64_FMT, n, p->neighbours, (double)p->decay, (double)p->p_long, (double)p->w_long, (double)p->circumference, seed));
+  PetscCall(NMFormat(source, sizeof(source), "ring generator: N %" PetscInt_FMT ", neighbours %" PetscInt_FMT ", decay %g, long-range probability %g weight %g, circumference %g mm, seed %" PetscInt64_FMT, n, p->neighbours, (double)p->decay, (double)p->p_long, (double)p->w_long, (double)p->circumference, seed));
   PetscCall(NMConnectomeSetSource(*conn, source));
   PetscCall(PetscLogEventEnd(NM_EVENT_Generate, 0, 0, 0, 0));
   PetscFunctionReturn(0);
@@ -83,7 +83,7 @@ PetscErrorCode NMGenerateGeometric(MPI_Comm comm, const NMGeometricParams *p, Pe
       if (NMPairUniform(seed, i, j, 0) < PetscExpReal(-d / p->lambda)) w[i * n + j] = w[j * n + i] = 0.5 + NMPairUniform(seed, i, j, 1);
     }
   }
-  PetscCall(PetscSNPrintf(source, sizeof(source), "geometric generator: N %" PetscInt_FMT ", ball radius %g mm, exponential distance rule lambda %g mm, seed %" PetscInt64_FMT, n, (double)p->radius, (double)p->lambda, seed));
+  PetscCall(NMFormat(source, sizeof(source), "geometric generator: N %" PetscInt_FMT ", ball radius %g mm, exponential distance rule lambda %g mm, seed %" PetscInt64_FMT, n, (double)p->radius, (double)p->lambda, seed));
   PetscCall(NMConnectomeSetSource(*conn, source));
   PetscCall(PetscLogEventEnd(NM_EVENT_Generate, 0, 0, 0, 0));
   PetscFunctionReturn(0);

@@ -237,15 +237,15 @@ PetscErrorCode NMPreprocessDescribe(const NMPreprocess *pp, char text[], size_t 
   if (pp->symmetrize) PetscCall(PetscStrlcat(text, "symmetrize; ", len));
   if (pp->normalize_max) PetscCall(PetscStrlcat(text, "normalize_max; ", len));
   if (pp->log_scale) {
-    PetscCall(PetscSNPrintf(step, sizeof(step), "log_scale q=%g; ", (double)pp->log_q));
+    PetscCall(NMFormat(step, sizeof(step), "log_scale q=%g; ", (double)pp->log_q));
     PetscCall(PetscStrlcat(text, step, len));
   }
   if (pp->homotopic_percentile > 0) {
-    PetscCall(PetscSNPrintf(step, sizeof(step), "homotopic %g%% (%s); ", (double)pp->homotopic_percentile, NMHomotopicPairings[pp->homotopic_pairing]));
+    PetscCall(NMFormat(step, sizeof(step), "homotopic %g%% (%s); ", (double)pp->homotopic_percentile, NMHomotopicPairings[pp->homotopic_pairing]));
     PetscCall(PetscStrlcat(text, step, len));
   }
   if (pp->perturb_eps > 0) {
-    PetscCall(PetscSNPrintf(step, sizeof(step), "perturb eps=%g; ", (double)pp->perturb_eps));
+    PetscCall(NMFormat(step, sizeof(step), "perturb eps=%g; ", (double)pp->perturb_eps));
     PetscCall(PetscStrlcat(text, step, len));
   }
   if (pp->zscore) PetscCall(PetscStrlcat(text, "zscore; ", len));

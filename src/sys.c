@@ -1,6 +1,7 @@
 #include <netmass/sys.h>
 #include <netmass/h5file.h>
 #include <unistd.h>
+#include <stdarg.h>
 
 PetscLogEvent NM_EVENT_FileWrite, NM_EVENT_FileRead, NM_EVENT_Import, NM_EVENT_Generate, NM_EVENT_Preprocess;
 
@@ -207,5 +208,18 @@ PetscErrorCode NMStringsDestroy(PetscInt n, char ***strings)
   if (!*strings) PetscFunctionReturn(0);
   for (PetscInt i = 0; i < n; i++) PetscCall(PetscFree((*strings)[i]));
   PetscCall(PetscFree(*strings));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFormat(char buf[], size_t len, const char format[], ...)
+{
+  va_list ap;
+  int     n;
+
+  PetscFunctionBegin;
+  va_start(ap, format);
+  n = vsnprintf(buf, len, format, ap);
+  va_end(ap);
+  PetscCheck(n >= 0 && (size_t)n < len, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "text of %d characters does not fit a buffer of %zu", n, len);
   PetscFunctionReturn(0);
 }

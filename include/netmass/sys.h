@@ -39,3 +39,5 @@ PETSC_EXTERN PetscErrorCode NMCheckReadable(MPI_Comm comm, const char option[], 
 PETSC_EXTERN PetscErrorCode NMBcastStrings(MPI_Comm comm, PetscInt n, char **strings);
 /* Free an array of n PetscMalloc'ed strings and the array itself. */
 PETSC_EXTERN PetscErrorCode NMStringsDestroy(PetscInt n, char ***strings);
+/* snprintf for text stored in files: C's %g ("97"), not PETSc's ("97."). Errors on truncation. */
+PETSC_EXTERN PetscErrorCode NMFormat(char buf[], size_t len, const char format[], ...) PETSC_ATTRIBUTE_FORMAT(3, 4);

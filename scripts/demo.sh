@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# README command one: install what is missing, build, and run the demo on 2 MPI ranks.
+# Results land in netmass-demo/ (or $NETMASS_DEMO_DIR).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/install-deps.sh"
+"$root/scripts/build.sh"
+. "$root/scripts/env.sh"
+mpiexec -n 2 "$root/build/src/netmass" demo -demo_dir "${NETMASS_DEMO_DIR:-$root/netmass-demo}"

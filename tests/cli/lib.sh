@@ -1,0 +1,8 @@
+# Shared helpers for the CLI tests (sourced). $NETMASS is the executable under test.
+set -u
+fail() { printf 'FAIL: %s\n' "$*"; exit 1; }
+# run CMD...: run, show output on failure.
+run() { local out; out=$("$@" 2>&1) || fail "command failed ($?): $*"$'\n'"$out"; printf '%s\n' "$out"; }
+# attr FILE NAME: value of a root attribute as h5dump prints it (first DATA line).
+attr() { h5dump -a "/$2" "$1" | sed -n 's/^ *(0): //p' | tr -d '"'; }
+no_partials() { ! ls "$1"*.partial-* >/dev/null 2>&1 || fail "partial files left in $1"; }
