@@ -6,4 +6,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
 . "$root/scripts/env.sh"
-mpiexec -n 2 "$root/build/src/netmass" demo -demo_dir "${NETMASS_DEMO_DIR:-$root/netmass-demo}"
+demo=${NETMASS_DEMO_DIR:-$root/netmass-demo}
+mpiexec -n 2 "$root/build/src/netmass" demo -demo_dir "$demo"
+# Figures (Debian's Python, which has numpy, h5py and matplotlib).
+for f in "$demo"/*.h5; do
+  /usr/bin/python3 "$root/postproc/plot_connectome.py" "$f" -o "${f%.h5}.png"
+done
+echo "figures: $demo/*.png"

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# 'netmass demo' runs end to end on 2 ranks and leaves its results.
+# 'netmass demo' runs end to end on 2 ranks and leaves its results; postproc draws them.
 . "$(dirname "$0")/lib.sh"
 rm -rf demo_test
 run mpiexec -n 2 "$NETMASS" demo -demo_dir demo_test | grep -q "netmass demo: done" || fail "demo did not finish"
 for f in ring_smallworld_200.h5 geometric_68.h5; do [ -s demo_test/$f ] || fail "demo did not write $f"; done
+# The figures of postproc/ read netmass files with Debian's h5py.
+run /usr/bin/python3 "$NETMASS_SOURCE_DIR/postproc/plot_connectome.py" demo_test/geometric_68.h5 -o demo_test/geometric_68.png >/dev/null
+[ -s demo_test/geometric_68.png ] || fail "postproc figure missing"
 no_partials demo_test/
 echo OK
