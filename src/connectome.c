@@ -98,7 +98,7 @@ PetscErrorCode NMCheckMatrix(MPI_Comm comm, const char origin[], const char what
   for (PetscInt i = 0; i < rows; i++)
     for (PetscInt j = 0; j < cols; j++) {
       PetscReal v = a[i * cols + j];
-      PetscCheck(PetscIsNormalReal(v) || v == 0, comm, PETSC_ERR_FP, "%s: %s[%" PetscInt_FMT ",%" PetscInt_FMT "] is %g; every entry must be a finite number", origin, what, i, j, (double)v);
+      PetscCheck(!PetscIsInfOrNanReal(v), comm, PETSC_ERR_FP, "%s: %s[%" PetscInt_FMT ",%" PetscInt_FMT "] is %g; every entry must be a finite number", origin, what, i, j, (double)v);
       PetscCheck(!nonnegative || v >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s: %s[%" PetscInt_FMT ",%" PetscInt_FMT "] = %g is negative; %s must be >= 0", origin, what, i, j, (double)v, what);
     }
   PetscFunctionReturn(0);

@@ -114,11 +114,14 @@ PetscErrorCode NMTimeSeriesZScore(PetscInt n, PetscInt t, PetscReal x[])
   PetscCheck(t >= 2, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "z-scoring needs at least 2 samples, got %" PetscInt_FMT, t);
   for (PetscInt i = 0; i < n; i++) {
     PetscReal *row = x + i * t, mean = 0, var = 0;
+    PetscInt   k   = 1;
+    /* Test constancy exactly: the computed variance of a constant row need not be 0. */
+    while (k < t && row[k] == row[0]) k++;
+    PetscCheck(k < t, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "time series of region %" PetscInt_FMT " is constant; it cannot be z-scored", i);
     for (PetscInt k = 0; k < t; k++) mean += row[k];
     mean /= t;
     for (PetscInt k = 0; k < t; k++) var += PetscSqr(row[k] - mean);
     var /= t; /* population variance, as numpy.std and scipy.stats.zscore */
-    PetscCheck(var > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "time series of region %" PetscInt_FMT " is constant; it cannot be z-scored", i);
     for (PetscInt k = 0; k < t; k++) row[k] = (row[k] - mean) / PetscSqrtReal(var);
   }
   PetscFunctionReturn(0);

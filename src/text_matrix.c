@@ -43,9 +43,10 @@ PetscErrorCode NMTextMatrixParse(const char origin[], const char text[], PetscIn
       if (q >= end) break;
       v = strtod(q, &next);
       if (next == q || next > end || (next < end && !isspace((unsigned char)*next))) {
-        PetscInt col = k + 1;
+        PetscInt col = k + 1, toklen = 0;
+        while (q + toklen < end && !isspace((unsigned char)q[toklen]) && toklen < 40) toklen++;
         PetscCall(PetscFree(buf));
-        SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ", column %" PetscInt_FMT ": '%.20s' is not a number; expected a whitespace-separated numeric matrix", origin, line, col, q);
+        SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ", column %" PetscInt_FMT ": '%.*s' is not a number; expected a whitespace-separated numeric matrix", origin, line, col, (int)toklen, q);
       }
       if (count == cap) {
         PetscReal *grown;
@@ -79,13 +80,13 @@ PetscErrorCode NMTextMatrixParse(const char origin[], const char text[], PetscIn
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NMTextCentresParse(const char origin[], const char text[], PetscInt n, char ***labels, PetscReal centres[])
+/* Parse into `parsed`; the caller frees it whether or not this succeeds. */
+static PetscErrorCode NMTextCentresParseInto(const char origin[], const char text[], PetscInt n, char **parsed, PetscReal centres[])
 {
   const char *p = text;
   PetscInt    i = 0, line = 0;
 
-  PetscFunctionBeginUser;
-  PetscCall(PetscCalloc1(n, labels));
+  PetscFunctionBegin;
   while (*p) {
     const char *end = strchr(p, '\n');
     char        label[NM_LABEL_LEN], rest;
@@ -101,12 +102,28 @@ PetscErrorCode NMTextCentresParse(const char origin[], const char text[], PetscI
     if (sscanf(copy, " %c", &rest) != 1) continue; /* blank line */
     PetscCheck(i < n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s has more than %" PetscInt_FMT " region lines; it must match the %" PetscInt_FMT " rows of the weights", origin, n, n);
     PetscCheck(sscanf(copy, "%63s %lf %lf %lf %c", label, &x, &y, &z, &rest) == 4, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s, line %" PetscInt_FMT ": expected 'label x y z' (mm)", origin, line);
-    PetscCall(PetscStrallocpy(label, &(*labels)[i]));
+    PetscCall(PetscStrallocpy(label, &parsed[i]));
     centres[3 * i]     = x;
     centres[3 * i + 1] = y;
     centres[3 * i + 2] = z;
     i++;
   }
   PetscCheck(i == n, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s has %" PetscInt_FMT " region lines, but the weights have %" PetscInt_FMT " rows", origin, i, n);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMTextCentresParse(const char origin[], const char text[], PetscInt n, char ***labels, PetscReal centres[])
+{
+  char         **parsed;
+  PetscErrorCode ierr;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscCalloc1(n, &parsed));
+  ierr = NMTextCentresParseInto(origin, text, n, parsed, centres);
+  if (ierr) {
+    PetscCall(NMStringsDestroy(n, &parsed));
+    return ierr; /* already reported where it was raised */
+  }
+  *labels = parsed;
   PetscFunctionReturn(0);
 }

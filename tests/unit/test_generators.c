@@ -6,19 +6,13 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "../nm_test.h"
 
 #include <math.h>
 #include <string.h>
 
 #include <netmass/generators.h>
 #include <netmass/sys.h>
-
-/* |a - b| <= tol in double precision (cmocka 1.1 only compares floats). */
-#define assert_close(a, b, tol) \
-  do { \
-    double a_ = (a), b_ = (b); \
-    if (!(fabs(a_ - b_) <= (tol))) fail_msg("%s = %.17g, expected %.17g (tolerance %g)", #a, a_, b_, (double)(tol)); \
-  } while (0)
 
 /* Ring distance between columns i and j of a ring of n. */
 static PetscInt RingDistance(PetscInt n, PetscInt i, PetscInt j)
@@ -71,13 +65,13 @@ static void test_ring_nearest_neighbours(void **state)
     for (PetscInt j = 0; j < n; j++) {
       PetscInt d = RingDistance(n, i, j);
       if (i != j && w[i * n + j] != 0) degree++;
-      if (d >= 1 && d <= ns) assert_close(w[i * n + j], exp(-(double)d / decay), 1e-15);
+      if (d >= 1 && d <= ns) assert_near(w[i * n + j], exp(-(double)d / decay), 1e-15);
       else assert_true(w[i * n + j] == 0);
-      assert_close(l[i * n + j], d * spacing, 1e-12);
+      assert_near(l[i * n + j], d * spacing, 1e-12);
     }
     assert_int_equal(degree, 2 * ns);
     /* On the circle, in the plane z = 0. */
-    assert_close(hypot(c[3 * i], c[3 * i + 1]), radius, 1e-12);
+    assert_near(hypot(c[3 * i], c[3 * i + 1]), radius, 1e-12);
     assert_true(c[3 * i + 2] == 0);
   }
   /* Columns are placed in ring order: the straight-line distance between columns at
@@ -85,7 +79,7 @@ static void test_ring_nearest_neighbours(void **state)
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt j = 0; j < n; j++) {
       PetscReal dx = c[3 * i] - c[3 * j], dy = c[3 * i + 1] - c[3 * j + 1];
-      assert_close(hypot(dx, dy), 2 * radius * sin(PETSC_PI * RingDistance(n, i, j) / n), 1e-10);
+      assert_near(hypot(dx, dy), 2 * radius * sin(PETSC_PI * RingDistance(n, i, j) / n), 1e-10);
     }
   assert_int_equal(NMConnectomeDestroy(&conn), 0);
   assert_null(conn);
@@ -150,7 +144,7 @@ static void test_ring_small_world(void **state)
     for (PetscInt j = i + 1; j < n; j++) {
       PetscInt d = RingDistance(n, i, j);
       if (d <= ns) {
-        assert_close(w[i * n + j], exp(-d / 8.0), 1e-15); /* short range untouched by p */
+        assert_near(w[i * n + j], exp(-d / 8.0), 1e-15); /* short range untouched by p */
         continue;
       }
       pairs++;
@@ -219,7 +213,7 @@ static void test_geometric(void **state)
     if (r < radius / 2) inner++;
     for (PetscInt j = 0; j < n; j++) {
       PetscReal dx = c[3 * i] - c[3 * j], dy = c[3 * i + 1] - c[3 * j + 1], dz = c[3 * i + 2] - c[3 * j + 2];
-      assert_close(l[i * n + j], sqrt(dx * dx + dy * dy + dz * dz), 1e-12);
+      assert_near(l[i * n + j], sqrt(dx * dx + dy * dy + dz * dz), 1e-12);
       if (w[i * n + j] != 0) assert_true(w[i * n + j] >= 0.5 && w[i * n + j] <= 1.5);
     }
   }

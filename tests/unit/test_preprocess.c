@@ -4,19 +4,13 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "../nm_test.h"
 
 #include <math.h>
 #include <string.h>
 
 #include <netmass/preprocess.h>
 #include <netmass/sys.h>
-
-/* |a - b| <= tol in double precision (cmocka 1.1 only compares floats). */
-#define assert_close(a, b, tol) \
-  do { \
-    double a_ = (a), b_ = (b); \
-    if (!(fabs(a_ - b_) <= (tol))) fail_msg("%s = %.17g, expected %.17g (tolerance %g)", #a, a_, b_, (double)(tol)); \
-  } while (0)
 
 /* Only the diagonal changes. */
 static void test_zero_diagonal(void **state)
@@ -68,14 +62,14 @@ static void test_log_scale(void **state)
   assert_int_equal(NMMatrixLogScale(3, w, -3), 0);
   assert_true(w[0] == 0);
   assert_true(w[8] == 0);
-  assert_close(w[1], (log10(1.001) + 3) / 3, 1e-15);
-  for (int k = 0; k < 8; k++) assert_close(w[k], log10(1000 * in[k] + 1) / 3, 1e-14);
+  assert_near(w[1], (log10(1.001) + 3) / 3, 1e-15);
+  for (int k = 0; k < 8; k++) assert_near(w[k], log10(1000 * in[k] + 1) / 3, 1e-14);
   /* q = -2: log10(100 w + 1)/2. */
   assert_int_equal(NMMatrixLogScale(2, v, -2), 0);
   assert_true(v[0] == 0);
-  assert_close(v[1], log10(51.0) / 2, 1e-14);
-  assert_close(v[2], log10(101.0) / 2, 1e-14);
-  assert_close(v[3], log10(2.0) / 2, 1e-14);
+  assert_near(v[1], log10(51.0) / 2, 1e-14);
+  assert_near(v[2], log10(101.0) / 2, 1e-14);
+  assert_near(v[3], log10(2.0) / 2, 1e-14);
   /* q must be negative. */
   assert_int_not_equal(NMMatrixLogScale(2, v, 0), 0);
   assert_int_not_equal(NMMatrixLogScale(2, v, 1), 0);
@@ -115,7 +109,7 @@ static void CheckHomotopic(PetscReal percentile, PetscReal expected_p, PetscReal
   assert_int_equal(NMMatrixHomotopic(6, w, partner, percentile), 0);
   for (int i = 0; i < 6; i++)
     for (int j = 0; j < 6; j++) {
-      if (partner[i] == j) assert_close(w[i * 6 + j], fmax(w0[i * 6 + j], expected_p), tol);
+      if (partner[i] == j) assert_near(w[i * 6 + j], fmax(w0[i * 6 + j], expected_p), tol);
       else assert_true(w[i * 6 + j] == w0[i * 6 + j]); /* untouched, to the bit */
     }
 }
@@ -165,6 +159,9 @@ static void test_homotopic_partners_labels(void **state)
   /* FreeSurfer-style "lh_"/"rh_". */
   const char *const fs[]        = {"lh_precentral", "lh_cuneus", "rh_cuneus", "rh_precentral"};
   const PetscInt    fs_ex[]     = {3, 2, 1, 0};
+  /* FreeSurfer aseg-style "Left-"/"Right-". */
+  const char *const aseg[]      = {"Left-Thalamus", "Left-Putamen", "Right-Putamen", "Right-Thalamus"};
+  const PetscInt    aseg_ex[]   = {3, 2, 1, 0};
   /* AAL-style suffixes; the midline vermis has no hemisphere and no partner. */
   const char *const aal[]       = {"Precentral_L", "Precentral_R", "Frontal_Sup_L", "Vermis_3", "Frontal_Sup_R"};
   const PetscInt    aal_ex[]    = {1, 0, 4, -1, 2};
@@ -176,6 +173,7 @@ static void test_homotopic_partners_labels(void **state)
   ExpectPartners(6, tvb68, NM_HOMOTOPIC_LABELS, tvb68_ex);
   ExpectPartners(4, tvb998, NM_HOMOTOPIC_LABELS, tvb998_ex);
   ExpectPartners(4, fs, NM_HOMOTOPIC_LABELS, fs_ex);
+  ExpectPartners(4, aseg, NM_HOMOTOPIC_LABELS, aseg_ex);
   ExpectPartners(5, aal, NM_HOMOTOPIC_LABELS, aal_ex);
   ExpectPartners(3, lone, NM_HOMOTOPIC_LABELS, lone_ex);
 }
@@ -236,7 +234,7 @@ static void test_perturb(void **state)
       max = fmax(max, v);
       if (v != w0[i * 8 + j]) changed++;
     }
-  assert_close(max, max0, 1e-14); /* rescaled to the original maximum */
+  assert_near(max, max0, 1e-14); /* rescaled to the original maximum */
   assert_true(changed > 0);
 
   /* Reproducible per (seed, stream); another stream or seed draws other noise. */
@@ -272,17 +270,24 @@ static void test_zscore(void **state)
     mean /= T;
     for (int k = 0; k < T; k++) var += (x[i * T + k] - mean) * (x[i * T + k] - mean);
     var /= T;
-    assert_close(mean, 0, 1e-12);
-    assert_close(var, 1, 1e-12);
+    assert_near(mean, 0, 1e-12);
+    assert_near(var, 1, 1e-12);
   }
-  for (int k = 0; k < T; k++) assert_close(x[T + k], x[k], 1e-12);
+  for (int k = 0; k < T; k++) assert_near(x[T + k], x[k], 1e-12);
 
   /* By hand: 1..5 has mean 3 and population variance 2. */
   assert_int_equal(NMTimeSeriesZScore(1, 5, y), 0);
-  for (int k = 0; k < 5; k++) assert_close(y[k], (k - 2) / sqrt(2.0), 1e-15);
+  for (int k = 0; k < 5; k++) assert_near(y[k], (k - 2) / sqrt(2.0), 1e-15);
 
   /* A constant row has no scale. */
   assert_int_not_equal(NMTimeSeriesZScore(2, 4, c), 0);
+  /* 0.1 is not representable: the computed mean differs from the entries and the
+     computed variance is ~1e-33, not 0; the row must still count as constant. */
+  {
+    PetscReal tenth[10];
+    for (int k = 0; k < 10; k++) tenth[k] = 0.1;
+    assert_int_not_equal(NMTimeSeriesZScore(1, 10, tenth), 0);
+  }
 }
 
 /* The provenance text: "none" when no step is enabled, else the enabled steps in
