@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Every options file in inputs/ runs as its header says ("#   netmass <command> ...").
+. "$(dirname "$0")/lib.sh"
+outdir=$PWD/inputs_out
+mkdir -p "$outdir"
+cd "$NETMASS_SOURCE_DIR" || fail "no source dir"
+for opts in inputs/*.opts; do
+  cmd=$(sed -n 's/^#  *netmass \([a-z]*\) -options_file.*/\1/p' "$opts" | head -1)
+  [ -n "$cmd" ] || fail "$opts has no '#   netmass <command> -options_file' line"
+  out=$outdir/$(basename "$opts" .opts).h5
+  rm -f "$out"
+  run "$NETMASS" "$cmd" -options_file "$opts" -o "$out" >/dev/null
+  [ -s "$out" ] || fail "$opts wrote nothing"
+done
+echo OK
