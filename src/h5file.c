@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <errno.h>
+#include <math.h>
 
 struct _n_NMFile {
   MPI_Comm  comm;
@@ -226,31 +227,95 @@ static PetscErrorCode NMFileSelectRows(MPI_Comm comm, hid_t filespace, PetscInt 
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NMFileWriteReal(NMFile file, const char name[], PetscInt ndim, const PetscInt dims[], const char *const dimnames[], const char units[], PetscInt rstart, PetscInt rend, const PetscReal local[])
+struct _n_NMDataset {
+  NMFile   file;
+  hid_t    dset;
+  PetscInt ndim;
+};
+
+PetscErrorCode NMFileCreateDataset(NMFile file, const char name[], PetscInt ndim, const PetscInt dims[], const char *const dimnames[], const char units[], NMDataset *ds)
 {
-  hsize_t hdims[NM_FILE_MAX_DIM];
-  hid_t   space, dset, memspace, dxpl;
-  herr_t  status;
+  hsize_t   hdims[NM_FILE_MAX_DIM];
+  hid_t     space, dcpl;
+  PetscReal nan = NAN;
 
   PetscFunctionBeginUser;
   PetscCheck(file->writing, file->comm, PETSC_ERR_ARG_WRONGSTATE, "%s is open for reading", file->path);
   PetscCheck(ndim >= 1 && ndim <= NM_FILE_MAX_DIM, file->comm, PETSC_ERR_ARG_OUTOFRANGE, "dataset %s: rank %" PetscInt_FMT " not in 1..%d", name, ndim, NM_FILE_MAX_DIM);
-  PetscCall(PetscLogEventBegin(NM_EVENT_FileWrite, 0, 0, 0, 0));
+  PetscCall(PetscNew(ds));
+  (*ds)->file = file;
+  (*ds)->ndim = ndim;
   for (PetscInt d = 0; d < ndim; d++) hdims[d] = (hsize_t)dims[d];
   space = H5Screate_simple((int)ndim, hdims, NULL);
-  dset  = H5Dcreate2(file->fid, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  PetscCheck(dset >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: cannot create dataset %s", file->path, name);
-  PetscCall(NMFileSelectRows(file->comm, space, rstart, rend, &memspace));
-  PetscCall(NMFileCollectiveTransfer(file->comm, &dxpl));
-  status = H5Dwrite(dset, H5T_NATIVE_DOUBLE, memspace, space, dxpl, local);
-  PetscCheck(status >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: writing dataset %s failed (disk full?)", file->path, name);
-  for (PetscInt d = 0; d < ndim; d++) PetscCheck(H5DSset_label(dset, (unsigned)d, dimnames[d]) >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: labelling dimension %" PetscInt_FMT " of %s failed", file->path, d, name);
+  /* Unwritten entries read as NaN, so a run stopped early cannot pass for data. */
+  dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan);
+  H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
+  H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC);
+  (*ds)->dset = H5Dcreate2(file->fid, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  H5Pclose(dcpl);
+  H5Sclose(space);
+  PetscCheck((*ds)->dset >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: cannot create dataset %s (disk full?)", file->path, name);
+  for (PetscInt d = 0; d < ndim; d++) PetscCheck(H5DSset_label((*ds)->dset, (unsigned)d, dimnames[d]) >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: labelling dimension %" PetscInt_FMT " of %s failed", file->path, d, name);
+  if (units) PetscCall(NMFileSetAttributeString(file, name, "units", units));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMDatasetWrite(NMDataset ds, const PetscInt start[], const PetscInt count[], const PetscReal local[])
+{
+  hsize_t   hstart[NM_FILE_MAX_DIM], hcount[NM_FILE_MAX_DIM];
+  hid_t     space = H5Dget_space(ds->dset), memspace, dxpl;
+  PetscBool empty = PETSC_FALSE;
+  herr_t    status;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(NM_EVENT_FileWrite, 0, 0, 0, 0));
+  for (PetscInt d = 0; d < ds->ndim; d++) {
+    hstart[d] = (hsize_t)start[d];
+    hcount[d] = (hsize_t)count[d];
+    empty     = (PetscBool)(empty || count[d] == 0);
+  }
+  if (empty) {
+    /* A rank with nothing to write still joins the collective call, selecting nothing. */
+    H5Sselect_none(space);
+    memspace = H5Scopy(space);
+    H5Sselect_none(memspace);
+  } else {
+    PetscCheck(H5Sselect_hyperslab(space, H5S_SELECT_SET, hstart, NULL, hcount, NULL) >= 0, ds->file->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s: block outside the dataset", ds->file->path);
+    memspace = H5Screate_simple((int)ds->ndim, hcount, NULL);
+  }
+  PetscCall(NMFileCollectiveTransfer(ds->file->comm, &dxpl));
+  status = H5Dwrite(ds->dset, H5T_NATIVE_DOUBLE, memspace, space, dxpl, local);
   H5Pclose(dxpl);
   H5Sclose(memspace);
   H5Sclose(space);
-  H5Dclose(dset);
-  if (units) PetscCall(NMFileSetAttributeString(file, name, "units", units));
+  PetscCheck(status >= 0, ds->file->comm, PETSC_ERR_FILE_WRITE, "%s: writing failed (disk full?)", ds->file->path);
   PetscCall(PetscLogEventEnd(NM_EVENT_FileWrite, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMDatasetClose(NMDataset *ds)
+{
+  PetscFunctionBeginUser;
+  if (!*ds) PetscFunctionReturn(0);
+  H5Dclose((*ds)->dset);
+  PetscCall(PetscFree(*ds));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileWriteReal(NMFile file, const char name[], PetscInt ndim, const PetscInt dims[], const char *const dimnames[], const char units[], PetscInt rstart, PetscInt rend, const PetscReal local[])
+{
+  NMDataset ds;
+  PetscInt  start[NM_FILE_MAX_DIM] = {0}, count[NM_FILE_MAX_DIM];
+
+  PetscFunctionBeginUser;
+  PetscCheck(rstart >= 0 && rend >= rstart && rend <= dims[0], file->comm, PETSC_ERR_ARG_OUTOFRANGE, "dataset %s: rows [%" PetscInt_FMT ", %" PetscInt_FMT ") outside 0..%" PetscInt_FMT, name, rstart, rend, dims[0]);
+  for (PetscInt d = 0; d < ndim; d++) count[d] = dims[d];
+  start[0] = rstart;
+  count[0] = rend - rstart;
+  PetscCall(NMFileCreateDataset(file, name, ndim, dims, dimnames, units, &ds));
+  PetscCall(NMDatasetWrite(ds, start, count, local));
+  PetscCall(NMDatasetClose(&ds));
   PetscFunctionReturn(0);
 }
 

@@ -31,6 +31,14 @@ PETSC_EXTERN PetscErrorCode NMFileGetShape(NMFile file, const char name[], Petsc
 /* Read rows [rstart, rend) of the leading dimension into `local` (caller-allocated). */
 PETSC_EXTERN PetscErrorCode NMFileReadReal(NMFile file, const char name[], PetscInt rstart, PetscInt rend, PetscReal local[]);
 
+/* A dataset written piece by piece (e.g. streamed time series): created collectively,
+   filled with NaN until written, then written in collective hyperslab blocks; a rank
+   with nothing to write passes count[d] = 0. */
+typedef struct _n_NMDataset *NMDataset;
+PETSC_EXTERN PetscErrorCode NMFileCreateDataset(NMFile file, const char name[], PetscInt ndim, const PetscInt dims[], const char *const dimnames[], const char units[], NMDataset *ds);
+PETSC_EXTERN PetscErrorCode NMDatasetWrite(NMDataset ds, const PetscInt start[], const PetscInt count[], const PetscReal local[]);
+PETSC_EXTERN PetscErrorCode NMDatasetClose(NMDataset *ds);
+
 /* One-dimensional arrays of strings (labels, ids), identical on every rank. */
 PETSC_EXTERN PetscErrorCode NMFileWriteStrings(NMFile file, const char name[], PetscInt n, const char *const strings[], const char dimname[]);
 PETSC_EXTERN PetscErrorCode NMFileReadStrings(NMFile file, const char name[], PetscInt n, char ***strings);
