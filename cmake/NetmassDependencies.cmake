@@ -26,6 +26,8 @@ pkg_check_modules(LAPACKE REQUIRED IMPORTED_TARGET lapacke)
 pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
 pkg_check_modules(MATIO REQUIRED IMPORTED_TARGET matio)
+# GSL: special functions (incomplete gamma for delay kernels).
+pkg_check_modules(GSL REQUIRED IMPORTED_TARGET gsl)
 find_package(BZip2 REQUIRED)
 find_library(MATH_LIBRARY m REQUIRED)
 

@@ -9,7 +9,7 @@ packages=(
   libpetsc-real3.18-dev
   libhdf5-openmpi-dev hdf5-tools
   libscalapack-openmpi-dev libopenblas-dev liblapacke-dev
-  libzip-dev libbz2-dev libmatio-dev libcmocka-dev
+  libzip-dev libbz2-dev libmatio-dev libcmocka-dev libgsl-dev
   python3-numpy python3-h5py python3-matplotlib
 )
 if [ "${NETMASS_WITH_SLURM:-0}" = 1 ]; then

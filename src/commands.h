@@ -13,4 +13,5 @@ typedef struct {
 
 PetscErrorCode NMCommandImport(MPI_Comm comm);
 PetscErrorCode NMCommandConnectome(MPI_Comm comm);
+PetscErrorCode NMCommandSimulate(MPI_Comm comm);
 PetscErrorCode NMCommandDemo(MPI_Comm comm);

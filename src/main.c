@@ -16,6 +16,11 @@ static const NMCommand commands[] = {
    "netmass connectome: generate a connectome.\n"
    "  netmass connectome -type ring|smallworld|full|geometric -n N -o conn.h5\n",
    NMCommandConnectome},
+  {"simulate", "integrate a network of neural masses with distributed delays (LL, Euler-Maruyama, Heun)",
+   "netmass simulate: integrate a network of neural masses with distributed axonal delays.\n"
+   "  netmass simulate -options_file inputs/zjr_column_alpha.opts -o sim.h5\n"
+   "  mpiexec -n 2 netmass simulate -model hopf -connectome conn.h5 -delay gamma -dt 1e-3 -duration 10 -o sim.h5\n",
+   NMCommandSimulate},
   {"demo", "run the main job end to end on data netmass generates itself",
    "netmass demo: generate inputs and run every netmass capability on them, writing into -demo_dir.\n", NMCommandDemo},
 };

@@ -33,3 +33,25 @@ typedef struct {
 
 PETSC_EXTERN PetscErrorCode NMGenerateRing(MPI_Comm comm, const NMRingParams *p, PetscInt64 seed, NMConnectome *conn);
 PETSC_EXTERN PetscErrorCode NMGenerateGeometric(MPI_Comm comm, const NMGeometricParams *p, PetscInt64 seed, NMConnectome *conn);
+
+/* The generator chosen with options: `typeopt` (e.g. "-type") names ring, smallworld,
+   full, geometric or none (N unconnected nodes), `nopt` (e.g. "-n") the size; the
+   -ring_* and -geometric_* options set the parameters. Reading the options is separate
+   from generating, so a command checks all its options before doing any work. */
+typedef enum {
+  NM_GENERATE_RING,
+  NM_GENERATE_SMALLWORLD,
+  NM_GENERATE_FULL,
+  NM_GENERATE_GEOMETRIC,
+  NM_GENERATE_NONE
+} NMGenerateType;
+typedef struct {
+  PetscBool         set; /* `typeopt` was given */
+  NMGenerateType    type;
+  PetscInt          n;
+  NMRingParams      ring;
+  NMGeometricParams geo;
+  char              typeopt[32], nopt[32];
+} NMGeneratorOptions;
+PETSC_EXTERN PetscErrorCode NMGeneratorOptionsRead(MPI_Comm comm, const char typeopt[], const char nopt[], NMGeneratorOptions *go);
+PETSC_EXTERN PetscErrorCode NMGeneratorOptionsGenerate(MPI_Comm comm, const NMGeneratorOptions *go, PetscInt64 seed, NMConnectome *conn);

@@ -1,0 +1,54 @@
+#pragma once
+/* NMTensor: the sparse connectome tensor K[e,r,tau] = K0[r,e] D[e,r,tau] of the receivers
+   a rank owns (Gonzalez-Mitjans et al. eq. 5-7), and the history it is contracted with.
+
+   Storage grows with the nonzero (edge, bin) entries, never with N^2 x bins:
+   - edges of each owned receiver in CSR order, sorted by emitter (a fixed summation
+     order, so sums do not depend on the partition);
+   - a delay kernel is a contiguous run of lags [first, first + nbins) per edge; kernels
+     depend only on the tract length, so edges of equal length share one kernel and each
+     edge keeps a scalar weight K0 and an offset into the shared kernels;
+   - the history of each emitter the rank reads (owned and ghost nodes) is a ring buffer
+     of the coupling outputs c(x), stored twice over (positions p and p + B) so every
+     kernel window is one contiguous run: the contraction is a dot product per edge.
+   Ghost emitters (owned by other ranks) are refreshed by NMTensorExchange() every
+   `interval` steps, the smallest lag over edges cut by the partition: between
+   exchanges every value a receiver needs is already local. */
+#include <petscsf.h>
+#include <netmass/connectome.h>
+#include <netmass/delay_kernel.h>
+
+typedef struct _n_NMTensor *NMTensor;
+
+/* Build for receivers [rstart, rend) of `conn`, with channels `nc` coupling variables. */
+PETSC_EXTERN PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt nc, NMTensor *tensor);
+PETSC_EXTERN PetscErrorCode NMTensorDestroy(NMTensor *tensor);
+PETSC_EXTERN PetscErrorCode NMTensorView(NMTensor tensor, PetscViewer viewer);
+
+/* Facts about the tensor, global over ranks. */
+typedef struct {
+  PetscInt64 edges, entries;     /* nonzero edges and (edge, bin) entries */
+  PetscInt64 kernels;            /* distinct kernels stored (summed over ranks) */
+  PetscInt   max_lag, min_lag;   /* over all edges */
+  PetscInt   interval;           /* exchange interval: smallest lag over cut edges */
+  PetscReal  substep, truncated; /* largest sub-step and truncated mass over edges */
+  PetscInt64 ghosts;             /* ghost emitters, summed over ranks */
+  PetscInt64 bytes;              /* memory of the tensor and histories, summed over ranks */
+} NMTensorInfo;
+PETSC_EXTERN PetscErrorCode NMTensorGetInfo(NMTensor tensor, NMTensorInfo *info);
+/* G * sum_e K0[r,e] for owned receiver r (diffusive coupling). */
+PETSC_EXTERN PetscErrorCode NMTensorGetRowSums(NMTensor tensor, const PetscReal **rowsum);
+
+/* Fill the whole history (all times <= 0) of every owned and ghost emitter from
+   c0[g*nc + k] given for ALL N nodes (identical on every rank). */
+PETSC_EXTERN PetscErrorCode NMTensorInitHistory(NMTensor tensor, const PetscReal c0[]);
+/* Record the coupling outputs of the owned nodes at step `step` (c[i*nc + k], local i). */
+PETSC_EXTERN PetscErrorCode NMTensorPush(NMTensor tensor, PetscInt64 step, const PetscReal c[]);
+/* Send the last `interval` samples (steps step-interval+1 .. step) of owned nodes to the
+   ranks that read them. Collective. */
+PETSC_EXTERN PetscErrorCode NMTensorExchange(NMTensor tensor, PetscInt64 step);
+/* u[i*nc + k] = G * sum_edges sum_bins K c_k(emitter, step - lag) for owned receivers. */
+PETSC_EXTERN PetscErrorCode NMTensorContract(NMTensor tensor, PetscInt64 step, PetscReal G, PetscReal u[]);
+
+/* The raw history of owned and ghost slots, for checkpoints: `len` values. */
+PETSC_EXTERN PetscErrorCode NMTensorGetHistory(NMTensor tensor, PetscReal **history, PetscInt64 *len);

@@ -1,0 +1,29 @@
+#pragma once
+/* NMSimulator: a network of neural masses with distributed axonal delays, integrated
+   with the Local Linearization scheme (or Euler-Maruyama, Heun). Receivers (nodes) are
+   split in contiguous blocks over the ranks of the communicator; each rank integrates its
+   nodes, contracts the connectome tensor for their inputs and exchanges coupling outputs
+   with other ranks only every `interval` steps (the smallest delay cut by the partition).
+   Results do not depend on the number of ranks: sums run in a fixed order and noise comes
+   from Philox streams keyed by (seed, node, step).
+
+   Lifecycle (PETSc style): Create -> SetFromOptions -> SetUp -> Run -> Destroy.
+   Monitors stream to the result file while the run proceeds:
+     raw  (time, region, state): the states every -monitor_raw_period s
+     tavg (time, region, state): their averages over windows of -monitor_tavg_period s
+     bold (time, region): Balloon-Windkessel BOLD of the first coupling output, every -monitor_bold_tr s */
+#include <petscviewer.h>
+
+typedef struct _n_NMSimulator *NMSimulator;
+
+#define NM_FORMAT_SIMULATION "netmass-simulation"
+
+PETSC_EXTERN PetscErrorCode NMSimulatorCreate(MPI_Comm comm, NMSimulator *sim);
+PETSC_EXTERN PetscErrorCode NMSimulatorSetFromOptions(NMSimulator sim);
+PETSC_EXTERN PetscErrorCode NMSimulatorSetUp(NMSimulator sim);
+/* Integrate and write the monitors to `path` (atomically). A state that becomes NaN or
+   Inf stops the run with an error naming the step and node; the output written so far
+   is kept, marked incomplete (attribute complete = 0). */
+PETSC_EXTERN PetscErrorCode NMSimulatorRun(NMSimulator sim, const char path[]);
+PETSC_EXTERN PetscErrorCode NMSimulatorView(NMSimulator sim, PetscViewer viewer);
+PETSC_EXTERN PetscErrorCode NMSimulatorDestroy(NMSimulator *sim);

@@ -1,0 +1,349 @@
+#include <netmass/connectome_tensor.h>
+#include <netmass/sys.h>
+
+struct _n_NMTensor {
+  MPI_Comm   comm;
+  PetscInt   n, rstart, rend, nlocal, nc;
+  /* edges of owned receivers, CSR */
+  PetscInt  *row;      /* nlocal + 1 */
+  PetscInt  *slot;     /* history slot of the emitter: owned nodes 0..nlocal-1, then ghosts */
+  PetscInt  *first;    /* first lag */
+  PetscInt  *nbins;
+  PetscInt  *kernel;   /* offset into kw */
+  PetscReal *weight;   /* K0[r,e] */
+  PetscReal *kw;       /* shared kernels, each stored reversed (oldest sample first) */
+  PetscInt   nkw;
+  PetscReal *rowsum;   /* sum_e K0[r,e] */
+  /* ghosts */
+  PetscInt   nghost;
+  PetscInt  *ghost;    /* global indices, sorted */
+  PetscSF    sf;       /* roots: owned nodes; leaves: ghost slots */
+  MPI_Datatype unit;   /* nc * interval reals */
+  PetscReal *sendbuf, *recvbuf;
+  /* history ring buffers, [slot][channel][2B] */
+  PetscInt   B;
+  PetscReal *hist;
+  /* facts */
+  PetscInt   max_lag, min_lag, interval;
+  PetscReal  substep, truncated;
+};
+
+/* Kernels depend only on the tract length: cache one discretisation per distinct length. */
+typedef struct {
+  PetscReal length;
+  PetscInt  first, nbins, off;
+} NMKernelEntry;
+
+static int NMCompareLength(const void *a, const void *b)
+{
+  PetscReal x = ((const NMKernelEntry *)a)->length, y = ((const NMKernelEntry *)b)->length;
+  return (x > y) - (x < y);
+}
+
+static PetscInt NMFindKernel(const NMKernelEntry *k, PetscInt nk, PetscReal length)
+{
+  PetscInt lo = 0, hi = nk - 1;
+  while (lo <= hi) {
+    PetscInt mid = (lo + hi) / 2;
+    if (k[mid].length == length) return mid;
+    if (k[mid].length < length) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+static PetscErrorCode NMTensorBuildKernels(NMTensor t, const PetscReal W[], const PetscReal L[], const NMDelayModel *dm, PetscReal dt, NMKernelEntry **kernels, PetscInt *nk)
+{
+  PetscInt   cap = 0, count = 0, cnt = 0;
+  PetscReal *w;
+
+  PetscFunctionBegin;
+  /* distinct lengths of the owned receivers' edges */
+  for (PetscInt r = t->rstart; r < t->rend; r++)
+    for (PetscInt e = 0; e < t->n; e++) cap += W[r * t->n + e] != 0;
+  PetscCall(PetscMalloc1(cap + 1, kernels));
+  for (PetscInt r = t->rstart; r < t->rend; r++)
+    for (PetscInt e = 0; e < t->n; e++)
+      if (W[r * t->n + e] != 0) (*kernels)[count++].length = L[r * t->n + e];
+  qsort(*kernels, (size_t)count, sizeof(NMKernelEntry), NMCompareLength);
+  for (PetscInt i = 0; i < count; i++)
+    if (!cnt || (*kernels)[i].length != (*kernels)[cnt - 1].length) (*kernels)[cnt++] = (*kernels)[i];
+  *nk = cnt;
+  /* discretise each; kernels stored reversed so the contraction reads history forward */
+  PetscCall(PetscMalloc1(dm->max_lag + 1, &w));
+  t->nkw = 0;
+  for (PetscInt i = 0; i < cnt; i++) {
+    PetscReal sub, trunc;
+    PetscCall(NMDelayKernelDiscretize(dm, (*kernels)[i].length, dt, &(*kernels)[i].first, &(*kernels)[i].nbins, w, &sub, &trunc));
+    t->substep   = PetscMax(t->substep, sub);
+    t->truncated = PetscMax(t->truncated, trunc);
+    t->nkw += (*kernels)[i].nbins;
+  }
+  PetscCall(PetscMalloc1(t->nkw + 1, &t->kw));
+  t->nkw = 0;
+  for (PetscInt i = 0; i < cnt; i++) {
+    PetscReal sub, trunc;
+    PetscInt  nb;
+    PetscCall(NMDelayKernelDiscretize(dm, (*kernels)[i].length, dt, &(*kernels)[i].first, &nb, w, &sub, &trunc));
+    (*kernels)[i].off = t->nkw;
+    for (PetscInt b = 0; b < nb; b++) t->kw[t->nkw + b] = w[nb - 1 - b];
+    t->nkw += nb;
+  }
+  PetscCall(PetscFree(w));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt nc, NMTensor *tensor)
+{
+  NMTensor       t;
+  PetscReal     *W, *L;
+  NMKernelEntry *kernels;
+  PetscInt       nk = 0, nedge = 0, *ghostmark, cutmin = PETSC_MAX_INT, lags[2];
+  PetscSFNode   *remote;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&t));
+  t->comm   = comm;
+  t->rstart = rstart;
+  t->rend   = rend;
+  t->nlocal = rend - rstart;
+  t->nc     = nc;
+  PetscCall(NMConnectomeGetSize(conn, &t->n));
+  PetscCall(NMConnectomeGetArrays(conn, &W, &L, NULL));
+  t->min_lag = PETSC_MAX_INT;
+  PetscCall(NMTensorBuildKernels(t, W, L, dm, dt, &kernels, &nk));
+
+  /* ghosts: emitters of owned receivers outside [rstart, rend) */
+  PetscCall(PetscCalloc1(t->n, &ghostmark));
+  for (PetscInt r = rstart; r < rend; r++)
+    for (PetscInt e = 0; e < t->n; e++)
+      if (W[r * t->n + e] != 0) {
+        nedge++;
+        if (e < rstart || e >= rend) ghostmark[e] = 1;
+      }
+  for (PetscInt e = 0; e < t->n; e++) t->nghost += ghostmark[e];
+  PetscCall(PetscMalloc1(t->nghost + 1, &t->ghost));
+  for (PetscInt e = 0, g = 0; e < t->n; e++)
+    if (ghostmark[e]) {
+      t->ghost[g] = e;
+      ghostmark[e] = t->nlocal + g++; /* now the slot of ghost e */
+    }
+
+  /* edges in CSR, emitters in increasing global order */
+  PetscCall(PetscMalloc1(t->nlocal + 1, &t->row));
+  PetscCall(PetscMalloc5(nedge + 1, &t->slot, nedge + 1, &t->first, nedge + 1, &t->nbins, nedge + 1, &t->kernel, nedge + 1, &t->weight));
+  PetscCall(PetscMalloc1(t->nlocal + 1, &t->rowsum));
+  t->row[0] = 0;
+  for (PetscInt i = 0, k = 0; i < t->nlocal; i++) {
+    PetscInt r = rstart + i;
+    t->rowsum[i] = 0;
+    for (PetscInt e = 0; e < t->n; e++) {
+      PetscReal w = W[r * t->n + e];
+      PetscInt  kid;
+      if (w == 0) continue;
+      kid          = NMFindKernel(kernels, nk, L[r * t->n + e]);
+      t->slot[k]   = (e >= rstart && e < rend) ? e - rstart : ghostmark[e];
+      t->first[k]  = kernels[kid].first;
+      t->nbins[k]  = kernels[kid].nbins;
+      t->kernel[k] = kernels[kid].off;
+      t->weight[k] = w;
+      t->rowsum[i] += w;
+      t->max_lag = PetscMax(t->max_lag, t->first[k] + t->nbins[k] - 1);
+      t->min_lag = PetscMin(t->min_lag, t->first[k]);
+      if (t->slot[k] >= t->nlocal) cutmin = PetscMin(cutmin, t->first[k]);
+      k++;
+    }
+    t->row[i + 1] = k;
+  }
+  PetscCall(PetscFree(kernels));
+  PetscCall(PetscFree(ghostmark));
+
+  /* global facts: exchange interval = smallest lag over all cut edges (>= 1) */
+  lags[0] = -t->max_lag;
+  lags[1] = cutmin;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, lags, 2, MPIU_INT, MPI_MIN, comm));
+  t->max_lag = PetscMax(1, -lags[0]);
+  t->interval = lags[1] == PETSC_MAX_INT ? t->max_lag : lags[1];
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &t->min_lag, 1, MPIU_INT, MPI_MIN, comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &t->substep, 1, MPIU_REAL, MPI_MAX, comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &t->truncated, 1, MPIU_REAL, MPI_MAX, comm));
+
+  /* ring buffers: lags up to max_lag behind the newest sample, plus the samples pushed
+     between exchanges: B = max_lag + interval */
+  t->B = t->max_lag + t->interval;
+  PetscCall(PetscCalloc1((size_t)(t->nlocal + t->nghost) * nc * 2 * t->B + 1, &t->hist));
+
+  /* star forest: leaf g (ghost slot) reads root (owner rank, owner-local index) */
+  PetscCall(PetscMalloc1(t->nghost + 1, &remote));
+  {
+    PetscLayout layout;
+    PetscCall(PetscLayoutCreate(comm, &layout));
+    PetscCall(PetscLayoutSetLocalSize(layout, t->nlocal));
+    PetscCall(PetscLayoutSetUp(layout));
+    for (PetscInt g = 0; g < t->nghost; g++) {
+      PetscMPIInt owner;
+      PetscCall(PetscLayoutFindOwner(layout, t->ghost[g], &owner));
+      remote[g].rank  = owner;
+      remote[g].index = t->ghost[g] - layout->range[owner];
+    }
+    PetscCall(PetscLayoutDestroy(&layout));
+  }
+  PetscCall(PetscSFCreate(comm, &t->sf));
+  PetscCall(PetscSFSetGraph(t->sf, t->nlocal, t->nghost, NULL, PETSC_OWN_POINTER, remote, PETSC_OWN_POINTER));
+  PetscCall(PetscSFSetUp(t->sf));
+  PetscCallMPI(MPI_Type_contiguous((PetscMPIInt)(nc * t->interval), MPIU_REAL, &t->unit));
+  PetscCallMPI(MPI_Type_commit(&t->unit));
+  PetscCall(PetscMalloc2((size_t)t->nlocal * nc * t->interval + 1, &t->sendbuf, (size_t)t->nghost * nc * t->interval + 1, &t->recvbuf));
+  *tensor = t;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMTensorDestroy(NMTensor *tensor)
+{
+  NMTensor t = *tensor;
+
+  PetscFunctionBeginUser;
+  if (!t) PetscFunctionReturn(0);
+  PetscCall(PetscFree(t->row));
+  PetscCall(PetscFree5(t->slot, t->first, t->nbins, t->kernel, t->weight));
+  PetscCall(PetscFree(t->rowsum));
+  PetscCall(PetscFree(t->kw));
+  PetscCall(PetscFree(t->ghost));
+  PetscCall(PetscSFDestroy(&t->sf));
+  PetscCallMPI(MPI_Type_free(&t->unit));
+  PetscCall(PetscFree2(t->sendbuf, t->recvbuf));
+  PetscCall(PetscFree(t->hist));
+  PetscCall(PetscFree(*tensor));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMTensorGetInfo(NMTensor t, NMTensorInfo *info)
+{
+  PetscInt64 v[5];
+
+  PetscFunctionBeginUser;
+  v[0] = t->row[t->nlocal];
+  v[1] = 0;
+  for (PetscInt k = 0; k < t->row[t->nlocal]; k++) v[1] += t->nbins[k];
+  v[3] = t->nghost;
+  v[4] = (PetscInt64)(sizeof(PetscReal) * ((size_t)t->nkw + 2 * (size_t)t->row[t->nlocal] + (size_t)(t->nlocal + t->nghost) * t->nc * 2 * t->B) + sizeof(PetscInt) * 4 * (size_t)t->row[t->nlocal]);
+  v[2] = t->nkw;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, v, 5, MPIU_INT64, MPI_SUM, t->comm));
+  info->edges     = v[0];
+  info->entries   = v[1];
+  info->kernels   = v[2];
+  info->ghosts    = v[3];
+  info->bytes     = v[4];
+  info->max_lag   = t->max_lag;
+  info->min_lag   = t->min_lag == PETSC_MAX_INT ? 0 : t->min_lag;
+  info->interval  = t->interval;
+  info->substep   = t->substep;
+  info->truncated = t->truncated;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMTensorGetRowSums(NMTensor t, const PetscReal **rowsum)
+{
+  PetscFunctionBegin;
+  *rowsum = t->rowsum;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMTensorView(NMTensor t, PetscViewer viewer)
+{
+  NMTensorInfo info;
+
+  PetscFunctionBeginUser;
+  PetscCall(NMTensorGetInfo(t, &info));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "connectome tensor: %" PetscInt64_FMT " edges, %" PetscInt64_FMT " (edge, bin) entries (%.1f bins per edge), %" PetscInt64_FMT " shared kernel values\n", info.edges, info.entries, info.edges ? (double)info.entries / (double)info.edges : 0.0, info.kernels));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  lags %" PetscInt_FMT "..%" PetscInt_FMT " steps; exchange every %" PetscInt_FMT " steps; %" PetscInt64_FMT " ghost emitters; %.3g MB\n", info.min_lag, info.max_lag, info.interval, info.ghosts, (double)info.bytes / 1e6));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  largest sub-step mass %.3g, largest truncated mass %.3g (renormalised)\n", (double)info.substep, (double)info.truncated));
+  PetscFunctionReturn(0);
+}
+
+/* Position of `step` in a ring of B entries (steps may be negative before t = 0). */
+static inline PetscInt NMRingPos(PetscInt64 step, PetscInt B)
+{
+  PetscInt64 p = step % B;
+  return (PetscInt)(p < 0 ? p + B : p);
+}
+
+static inline void NMHistoryStore(NMTensor t, PetscInt slot, PetscInt k, PetscInt64 step, PetscReal v)
+{
+  PetscReal *h = t->hist + ((size_t)slot * t->nc + k) * 2 * t->B;
+  PetscInt   p = NMRingPos(step, t->B);
+  h[p] = h[p + t->B] = v;
+}
+
+PetscErrorCode NMTensorInitHistory(NMTensor t, const PetscReal c0[])
+{
+  PetscFunctionBeginUser;
+  for (PetscInt s = 0; s < t->nlocal + t->nghost; s++) {
+    PetscInt g = s < t->nlocal ? t->rstart + s : t->ghost[s - t->nlocal];
+    for (PetscInt k = 0; k < t->nc; k++)
+      for (PetscInt p = 0; p < t->B; p++) NMHistoryStore(t, s, k, -p, c0[g * t->nc + k]);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMTensorPush(NMTensor t, PetscInt64 step, const PetscReal c[])
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < t->nlocal; i++)
+    for (PetscInt k = 0; k < t->nc; k++) NMHistoryStore(t, i, k, step, c[i * t->nc + k]);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMTensorExchange(NMTensor t, PetscInt64 step)
+{
+  const PetscInt m = t->interval, nc = t->nc;
+
+  PetscFunctionBeginUser;
+  /* pack samples step-m+1 .. step of every owned node (oldest first) */
+  for (PetscInt i = 0; i < t->nlocal; i++)
+    for (PetscInt k = 0; k < nc; k++) {
+      const PetscReal *h = t->hist + ((size_t)i * nc + k) * 2 * t->B;
+      PetscInt         p = NMRingPos(step - m + 1, t->B);
+      PetscCall(PetscArraycpy(t->sendbuf + ((size_t)i * nc + k) * m, h + p, m));
+    }
+  PetscCall(PetscSFBcastBegin(t->sf, t->unit, t->sendbuf, t->recvbuf, MPI_REPLACE));
+  PetscCall(PetscSFBcastEnd(t->sf, t->unit, t->sendbuf, t->recvbuf, MPI_REPLACE));
+  for (PetscInt g = 0; g < t->nghost; g++)
+    for (PetscInt k = 0; k < nc; k++)
+      for (PetscInt j = 0; j < m; j++) NMHistoryStore(t, t->nlocal + g, k, step - m + 1 + j, t->recvbuf[((size_t)g * nc + k) * m + j]);
+  PetscFunctionReturn(0);
+}
+
+/* The hot loop: for each owned receiver, each edge, each channel, one dot product of
+   the edge's (shared, reversed) kernel with a contiguous window of the emitter's
+   history. Summation order is fixed (emitters ascending, bins oldest first). */
+PetscErrorCode NMTensorContract(NMTensor t, PetscInt64 step, PetscReal G, PetscReal u[])
+{
+  const PetscInt nc = t->nc, B = t->B;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < t->nlocal; i++) {
+    for (PetscInt k = 0; k < nc; k++) u[i * nc + k] = 0;
+    for (PetscInt e = t->row[i]; e < t->row[i + 1]; e++) {
+      const PetscInt   nb    = t->nbins[e];
+      const PetscInt   start = NMRingPos(step - t->first[e] - nb + 1, B);
+      const PetscReal *kw    = t->kw + t->kernel[e];
+      for (PetscInt k = 0; k < nc; k++) {
+        const PetscReal *h   = t->hist + ((size_t)t->slot[e] * nc + k) * 2 * B + start;
+        PetscReal        dot = 0;
+        for (PetscInt b = 0; b < nb; b++) dot += kw[b] * h[b];
+        u[i * nc + k] += t->weight[e] * dot;
+      }
+    }
+    for (PetscInt k = 0; k < nc; k++) u[i * nc + k] *= G;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMTensorGetHistory(NMTensor t, PetscReal **history, PetscInt64 *len)
+{
+  PetscFunctionBegin;
+  *history = t->hist;
+  *len     = (PetscInt64)(t->nlocal + t->nghost) * t->nc * 2 * t->B;
+  PetscFunctionReturn(0);
+}
