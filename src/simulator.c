@@ -389,7 +389,7 @@ static void NMFindNonFinite(const PetscReal x[], PetscInt nlocal, PetscInt ns, P
       }
 }
 
-PetscErrorCode NMSimulatorRun(NMSimulator s, const char path[])
+static PetscErrorCode NMSimulatorIntegrate(NMSimulator s, const char path[])
 {
   const NMModelType *m  = s->model;
   const PetscInt     ns = m->nstate, nc = m->ncoupling, nl = s->nlocal, np = m->nparam;
@@ -404,7 +404,6 @@ PetscErrorCode NMSimulatorRun(NMSimulator s, const char path[])
   NMRandomStream    *streams;
 
   PetscFunctionBeginUser;
-  PetscCall(NMSimulatorSetUp(s));
   PetscCall(NMTensorGetInfo(s->tensor, &info));
   interval = info.interval;
   PetscCall(NMTensorGetRowSums(s->tensor, &rowsum));
@@ -480,6 +479,14 @@ PetscErrorCode NMSimulatorRun(NMSimulator s, const char path[])
     PetscCall(PetscFree2(drive, streams));
     PetscCheck(first[0] == PETSC_MAX_INT, s->comm, PETSC_ERR_FP, "the state of node %" PetscInt64_FMT " became NaN or Inf at step %" PetscInt64_FMT " (t = %g s); %s keeps the output up to then, marked complete = 0. Reduce -dt, use -integrator ll, or check the parameters", node, first[0], (double)(first[0] * s->dt), path);
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMSimulatorRun(NMSimulator s, const char path[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(NMSimulatorSetUp(s));
+  PetscCall(NMSimulatorIntegrate(s, path));
   PetscFunctionReturn(0);
 }
 

@@ -1,10 +1,10 @@
 /* Zetterberg-Jansen-Rit (ZJR) cortical column.
 
-   References: B. H. Jansen and V. G. Rit, Biol. Cybern. 73:357-366 (1995); L. H. Zetterberg
-   et al., Math. Biosci. 41:269-284 (1978); A. González-Mitjans et al., "Accurate and
-   efficient simulation of very high-dimensional neural mass models with distributed-delay
-   connectome tensors", NeuroImage 274:120137 (2023), eq. 1-3 and 21 (the DD-NMM toolbox,
-   github.com/CCC-members/Neural_Mass_Modeling).
+   References: B. H. Jansen and V. G. Rit, Biol. Cybern. 73:357-366 (1995); L. H. Zetterberg,
+   L. Kristiansson and K. Mossberg, Biol. Cybern. 31:15-26 (1978); A. González-Mitjans et al.,
+   "Accurate and efficient simulation of very high-dimensional neural mass models with
+   distributed-delay connectome tensors", NeuroImage 274:120137 (2023), eq. 21 for C (the
+   DD-NMM toolbox, github.com/CCC-members/Neural_Mass_Modeling).
 
    Three masses j in {pyr, inh, ste} (pyramidal cells, inhibitory interneurons, spiny
    stellate cells), each a second-order PSP block, i.e. the impulse response
