@@ -5,4 +5,5 @@ fail() { printf 'FAIL: %s\n' "$*"; exit 1; }
 run() { local out; out=$("$@" 2>&1) || fail "command failed ($?): $*"$'\n'"$out"; printf '%s\n' "$out"; }
 # attr FILE NAME: value of a root attribute as h5dump prints it (first DATA line).
 attr() { h5dump -a "/$2" "$1" | sed -n 's/^ *(0): //p' | tr -d '"'; }
-no_partials() { ! ls "$1"*.partial-* >/dev/null 2>&1 || fail "partial files left in $1"; }
+# no_partials FILE...: no FILE.partial-* left beside any of them.
+no_partials() { local f; for f in "$@"; do ! ls "$f".partial-* >/dev/null 2>&1 || fail "partial file of $f left behind"; done; }

@@ -152,6 +152,9 @@ int main(int argc, char **argv)
   write_text("four.txt", "0 1 1 1\n1 0 1 1\n1 1 0 1\n1 1 1 0\n");
   write_text("empty.txt", "\n\n");
   write_text("centres_short.txt", "a 0 0 0\nb 1 0 0\n");
+  write_text("velocity_zero.txt", "5 0\n7.5 0\n10 0\n");
+  write_text("params_badname.txt", "nonsense\n1\n2\n3\n");
+  write_text("params_short.txt", "a f\n-0.5 0.05\n");
 
   subdir("hcp_varname");
   write_subject("hcp_varname/s1", 4, 16, "");
