@@ -10,6 +10,9 @@ demo=${NETMASS_DEMO_DIR:-$root/netmass-demo}
 mpiexec -n 2 "$root/build/src/netmass" demo -demo_dir "$demo"
 # Figures (Debian's Python, which has numpy, h5py and matplotlib).
 for f in "$demo"/*.h5; do
-  /usr/bin/python3 "$root/postproc/plot_connectome.py" "$f" -o "${f%.h5}.png"
+  case $(h5dump -a /format "$f" | sed -n 's/^ *(0): "\(.*\)"/\1/p') in
+    netmass-connectome) /usr/bin/python3 "$root/postproc/plot_connectome.py" "$f" -o "${f%.h5}.png" ;;
+    netmass-simulation) /usr/bin/python3 "$root/postproc/plot_simulation.py" "$f" -o "${f%.h5}.png" ;;
+  esac
 done
 echo "figures: $demo/*.png"

@@ -23,6 +23,7 @@ PetscErrorCode NMMonitorCreate(NMFile file, NMMonitorKind kind, const char name[
   mon->nlocal   = nlocal;
   mon->rstart   = rstart;
   mon->n        = n;
+  mon->bad_step = mon->bad_node = -1;
   mon->capacity = PetscMin(PetscMax(nsamples, 1), NMMonitorBlock(nlocal, mon->nvar));
   PetscCall(PetscMalloc1((size_t)mon->capacity * nlocal * mon->nvar + 1, &mon->buf));
   if (kind == NM_MONITOR_TAVG) PetscCall(PetscCalloc1((size_t)nlocal * nstate + 1, &mon->acc));
@@ -68,7 +69,14 @@ PetscErrorCode NMMonitorRecord(NMMonitor *mon, PetscInt64 step, PetscInt64 trans
 
   PetscFunctionBegin;
   if (mon->kind == NM_MONITOR_BOLD)
-    for (PetscInt i = 0; i < mon->nlocal; i++) NMBalloonStep(&mon->balloon, mon->acc + 4 * i, z[i], h);
+    for (PetscInt i = 0; i < mon->nlocal; i++) {
+      NMBalloonStep(&mon->balloon, mon->acc + 4 * i, z[i], h);
+      /* a drive far beyond the model's range (inflow reaching 0) breaks the haemodynamics */
+      if (mon->bad_step < 0 && PetscIsInfOrNanReal(NMBalloonSignal(&mon->balloon, mon->acc + 4 * i))) {
+        mon->bad_step = step;
+        mon->bad_node = mon->rstart + i;
+      }
+    }
   if (since <= 0) PetscFunctionReturn(0);
   if (mon->kind == NM_MONITOR_TAVG) {
     for (PetscInt k = 0; k < mon->nlocal * nstate; k++) mon->acc[k] += x[k];

@@ -26,6 +26,7 @@ typedef struct {
   PetscInt        nacc;     /* tavg: steps summed so far */
   NMBalloonParams balloon;
   NMDataset       ds;
+  PetscInt64      bad_step, bad_node; /* BOLD: first non-finite haemodynamic state (-1: none) */
 } NMMonitor;
 
 /* Set up a monitor sampling every `period` steps after `transient` steps, for `nsamples`

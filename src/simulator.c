@@ -77,7 +77,6 @@ PetscErrorCode NMSimulatorCreate(MPI_Comm comm, NMSimulator *sim)
   s->initial_sd   = 0.1;
   s->initial_low  = 0;
   s->initial_high = 1;
-  s->raw_period   = 1e-3;
   *sim            = s;
   PetscFunctionReturn(0);
 }
@@ -159,7 +158,7 @@ PetscErrorCode NMSimulatorSetFromOptions(NMSimulator s)
   PetscCall(PetscOptionsReal("-initial_sd", "SD of the normal initial perturbation", NULL, s->initial_sd, &s->initial_sd, NULL));
   PetscCall(PetscOptionsReal("-initial_low", "Lower bound of uniform initial states", NULL, s->initial_low, &s->initial_low, NULL));
   PetscCall(PetscOptionsReal("-initial_high", "Upper bound of uniform initial states", NULL, s->initial_high, &s->initial_high, NULL));
-  PetscCall(PetscOptionsReal("-monitor_raw_period", "Sampling period of the raw states (s; 0: off)", NULL, s->raw_period, &s->raw_period, NULL));
+  PetscCall(PetscOptionsReal("-monitor_raw_period", "Sampling period of the raw states (s; 0: off; every step when no monitor is set)", NULL, s->raw_period, &s->raw_period, NULL));
   PetscCall(PetscOptionsReal("-monitor_tavg_period", "Window of the temporal average (s; 0: off)", NULL, s->tavg_period, &s->tavg_period, NULL));
   PetscCall(PetscOptionsReal("-monitor_bold_tr", "Repetition time of the BOLD monitor (s; 0: off)", NULL, s->bold_tr, &s->bold_tr, &set));
   PetscOptionsEnd();
@@ -189,7 +188,7 @@ static PetscErrorCode NMSimulatorCheckOptions(NMSimulator s)
   PetscCheck(s->dm.tail >= 0 && s->dm.tail < 0.5, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-delay_tail %g must be in [0, 0.5)", (double)s->dm.tail);
   PetscCheck(s->max_delay > 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-max_delay %g s must be positive", (double)s->max_delay);
   PetscCheck(s->raw_period >= 0 && s->tavg_period >= 0 && s->bold_tr >= 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "monitor periods must be >= 0 (0 turns a monitor off)");
-  PetscCheck(s->raw_period > 0 || s->tavg_period > 0 || s->bold_tr > 0, s->comm, PETSC_ERR_ARG_WRONG, "every monitor is off: set -monitor_raw_period, -monitor_tavg_period or -monitor_bold_tr");
+  if (s->raw_period == 0 && s->tavg_period == 0 && s->bold_tr == 0) s->raw_period = s->dt; /* no monitor chosen: every step */
   PetscCheck(!s->conn_path[0] || !s->gen.set, s->comm, PETSC_ERR_ARG_WRONG, "give either -connectome FILE or -connectome_type, not both");
   PetscCheck(s->conn_path[0] || s->gen.set, s->comm, PETSC_ERR_ARG_WRONG, "no network: give -connectome FILE.h5 or -connectome_type ring|smallworld|full|geometric|none with -connectome_n N");
   PetscCheck(s->dm.type != NM_DELAY_VELOCITY_FILE || s->delay_file[0], s->comm, PETSC_ERR_ARG_WRONG, "-delay file needs -velocity_file FILE");
@@ -454,7 +453,13 @@ static PetscErrorCode NMSimulatorIntegrate(NMSimulator s, const char path[])
     }
     PetscCall(NMTensorPush(s->tensor, step + 1, c));
     NMFindNonFinite(x1, nl, ns, s->rstart, step + 1, bad);
-    for (PetscInt k = 0; k < nmon; k++) PetscCall(NMMonitorRecord(&mon[k], step + 1, s->ntransient, x1, ns, drive, s->dt));
+    for (PetscInt k = 0; k < nmon; k++) {
+      PetscCall(NMMonitorRecord(&mon[k], step + 1, s->ntransient, x1, ns, drive, s->dt));
+      if (bad[0] < 0 && mon[k].bad_step >= 0) {
+        bad[0] = mon[k].bad_step;
+        bad[1] = mon[k].bad_node;
+      }
+    }
     tmp = x, x = x1, x1 = tmp;
     tmp = u0, u0 = u1, u1 = tmp;
     /* every rank must stop at the same step: agree on failures now and then */
@@ -477,7 +482,7 @@ static PetscErrorCode NMSimulatorIntegrate(NMSimulator s, const char path[])
     PetscCall(NMFileCommit(&f));
     PetscCall(PetscFree6(x, x1, u0, u1, c, z));
     PetscCall(PetscFree2(drive, streams));
-    PetscCheck(first[0] == PETSC_MAX_INT, s->comm, PETSC_ERR_FP, "the state of node %" PetscInt64_FMT " became NaN or Inf at step %" PetscInt64_FMT " (t = %g s); %s keeps the output up to then, marked complete = 0. Reduce -dt, use -integrator ll, or check the parameters", node, first[0], (double)(first[0] * s->dt), path);
+    PetscCheck(first[0] == PETSC_MAX_INT, s->comm, PETSC_ERR_FP, "the state of node %" PetscInt64_FMT " (or its BOLD haemodynamics) became NaN or Inf at step %" PetscInt64_FMT " (t = %g s); %s keeps the output up to then, marked complete = 0. Reduce -dt, use -integrator ll, or check the parameters (the BOLD monitor needs a neural drive of moderate amplitude)", node, first[0], (double)(first[0] * s->dt), path);
   }
   PetscFunctionReturn(0);
 }
