@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every options file in inputs/ runs as its header says ("#   netmass <command> ...").
+# Every options file in inputs/ runs, on 2 ranks, as its header says
+# ("#   netmass <command> -options_file ...").
 . "$(dirname "$0")/lib.sh"
 outdir=$PWD/inputs_out
 mkdir -p "$outdir"
@@ -9,7 +10,7 @@ for opts in inputs/*.opts; do
   [ -n "$cmd" ] || fail "$opts has no '#   netmass <command> -options_file' line"
   out=$outdir/$(basename "$opts" .opts).h5
   rm -f "$out"
-  run "$NETMASS" "$cmd" -options_file "$opts" -o "$out" >/dev/null
+  run mpiexec -n 2 "$NETMASS" "$cmd" -options_file "$opts" -o "$out" >/dev/null
   [ -s "$out" ] || fail "$opts wrote nothing"
 done
 echo OK
