@@ -353,10 +353,35 @@ PetscErrorCode NMTensorContract(NMTensor t, PetscInt64 step, PetscReal G, PetscR
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NMTensorGetHistory(NMTensor t, PetscReal **history, PetscInt64 *len)
+PetscErrorCode NMTensorGetHistoryRowLength(NMTensor t, PetscInt *rowlen)
 {
   PetscFunctionBegin;
-  *history = t->hist;
-  *len     = (PetscInt64)(t->nlocal + t->nghost) * t->nc * 2 * t->B;
+  *rowlen = t->nc * (t->max_lag + 1);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMTensorSaveHistory(NMTensor t, PetscInt64 step, PetscReal rows[])
+{
+  const PetscInt L = t->max_lag + 1;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < t->nlocal; i++)
+    for (PetscInt k = 0; k < t->nc; k++) {
+      const PetscReal *h = t->hist + ((size_t)i * t->nc + k) * 2 * t->B;
+      PetscCall(PetscArraycpy(rows + ((size_t)i * t->nc + k) * L, h + NMRingPos(step - L + 1, t->B), L));
+    }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMTensorRestoreHistory(NMTensor t, PetscInt64 step, const PetscReal all[])
+{
+  const PetscInt L = t->max_lag + 1;
+
+  PetscFunctionBegin;
+  for (PetscInt s = 0; s < t->nlocal + t->nghost; s++) {
+    PetscInt g = s < t->nlocal ? t->rstart + s : t->ghost[s - t->nlocal];
+    for (PetscInt k = 0; k < t->nc; k++)
+      for (PetscInt j = 0; j < L; j++) NMHistoryStore(t, s, k, step - L + 1 + j, all[((size_t)g * t->nc + k) * L + j]);
+  }
   PetscFunctionReturn(0);
 }

@@ -12,6 +12,7 @@ struct _n_NMFile {
   MPI_Comm  comm;
   hid_t     fid;
   PetscBool writing;
+  PetscBool keep;                     /* a resumable file survives failures (a checkpoint refers to it) */
   char      path[PETSC_MAX_PATH_LEN]; /* final name */
   char      tmp[PETSC_MAX_PATH_LEN];  /* name while being written */
   NMFile    next;                     /* registry of files not yet committed */
@@ -78,21 +79,19 @@ static PetscErrorCode NMFileStampProvenance(NMFile f, const char format[])
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NMFileCreate(MPI_Comm comm, const char path[], const char format[], NMFile *file)
+/* Create `tmp` for writing, to become `path` on commit. */
+static PetscErrorCode NMFileCreateAt(MPI_Comm comm, const char path[], const char tmp[], const char format[], NMFile *file)
 {
   NMFile f;
   hid_t  fapl;
-  long   id = (long)getpid();
 
-  PetscFunctionBeginUser;
-  PetscCheck(path && path[0], comm, PETSC_ERR_ARG_WRONG, "no output file given: use -o FILE.h5");
+  PetscFunctionBegin;
   PetscCall(NMFileSilenceHDF5());
   PetscCall(PetscNew(&f));
   f->comm    = comm;
   f->writing = PETSC_TRUE;
   PetscCall(PetscStrncpy(f->path, path, sizeof(f->path)));
-  PetscCallMPI(MPI_Bcast(&id, 1, MPI_LONG, 0, comm));
-  PetscCall(PetscSNPrintf(f->tmp, sizeof(f->tmp), "%s.partial-%ld", path, id));
+  PetscCall(PetscStrncpy(f->tmp, tmp, sizeof(f->tmp)));
   PetscCall(NMFileAccessList(comm, &fapl));
   f->fid = H5Fcreate(f->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   H5Pclose(fapl);
@@ -104,6 +103,86 @@ PetscErrorCode NMFileCreate(MPI_Comm comm, const char path[], const char format[
   nm_open_writes = f;
   PetscCall(NMFileStampProvenance(f, format));
   *file = f;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileCreate(MPI_Comm comm, const char path[], const char format[], NMFile *file)
+{
+  char tmp[PETSC_MAX_PATH_LEN];
+  long id = (long)getpid();
+
+  PetscFunctionBeginUser;
+  PetscCheck(path && path[0], comm, PETSC_ERR_ARG_WRONG, "no output file given: use -o FILE.h5");
+  PetscCallMPI(MPI_Bcast(&id, 1, MPI_LONG, 0, comm));
+  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.partial-%ld", path, id));
+  PetscCall(NMFileCreateAt(comm, path, tmp, format, file));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileCreateResumable(MPI_Comm comm, const char path[], const char format[], NMFile *file)
+{
+  char tmp[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBeginUser;
+  PetscCheck(path && path[0], comm, PETSC_ERR_ARG_WRONG, "no output file given: use -o FILE.h5");
+  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.partial", path));
+  PetscCall(NMFileCreateAt(comm, path, tmp, format, file));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileReopen(MPI_Comm comm, const char path[], const char format[], NMFile *file)
+{
+  NMFile    f;
+  hid_t     fapl;
+  char      have[128];
+  PetscBool found;
+
+  PetscFunctionBeginUser;
+  PetscCall(NMFileSilenceHDF5());
+  PetscCall(PetscNew(&f));
+  f->comm    = comm;
+  f->writing = PETSC_TRUE;
+  f->keep    = PETSC_TRUE;
+  PetscCall(PetscStrncpy(f->path, path, sizeof(f->path)));
+  PetscCall(PetscSNPrintf(f->tmp, sizeof(f->tmp), "%s.partial", path));
+  PetscCall(NMFileAccessList(comm, &fapl));
+  f->fid = access(f->tmp, R_OK | W_OK) ? -1 : H5Fopen(f->tmp, H5F_ACC_RDWR, fapl);
+  H5Pclose(fapl);
+  if (f->fid < 0) {
+    PetscCall(PetscFree(f));
+    SETERRQ(comm, PETSC_ERR_FILE_OPEN, "-restart: the output being resumed, %s.partial, is missing or not writable; start the run again without -restart", path);
+  }
+  f->next        = nm_open_writes;
+  nm_open_writes = f;
+  *file          = f;
+  PetscCall(NMFileGetAttributeString(f, "/", "format", have, sizeof(have), &found));
+  PetscCheck(found && !strcmp(have, format), comm, PETSC_ERR_FILE_UNEXPECTED, "-restart: %s.partial is not a %s file", path, format);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileFlush(NMFile file)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(H5Fflush(file->fid, H5F_SCOPE_GLOBAL) >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: flushing to disk failed (disk full?)", file->tmp);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileKeepOnFailure(NMFile file)
+{
+  PetscFunctionBegin;
+  file->keep = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileDetach(NMFile *file)
+{
+  NMFile f = *file;
+
+  PetscFunctionBeginUser;
+  PetscCheck(f->writing, f->comm, PETSC_ERR_ARG_WRONGSTATE, "%s was opened for reading", f->path);
+  PetscCheck(H5Fclose(f->fid) >= 0, f->comm, PETSC_ERR_FILE_WRITE, "%s: closing the file failed (disk full?)", f->tmp);
+  NMFileRegistryRemove(f);
+  PetscCall(PetscFree(*file));
   PetscFunctionReturn(0);
 }
 
@@ -166,9 +245,9 @@ PetscErrorCode NMFileDestroy(NMFile *file)
   if (!f) PetscFunctionReturn(0);
   if (f->fid >= 0) H5Fclose(f->fid);
   if (f->writing) {
-    /* Never committed: the partial file must not survive. */
+    /* Never committed: the partial file must not survive (unless a checkpoint needs it). */
     PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
-    if (rank == 0) (void)unlink(f->tmp);
+    if (rank == 0 && !f->keep) (void)unlink(f->tmp);
     NMFileRegistryRemove(f);
   }
   PetscCall(PetscFree(*file));
@@ -182,7 +261,7 @@ PetscErrorCode NMFileAbortAll(void)
   while (nm_open_writes) {
     NMFile f       = nm_open_writes;
     nm_open_writes = f->next;
-    (void)unlink(f->tmp);
+    if (!f->keep) (void)unlink(f->tmp);
     PetscCall(PetscFree(f));
   }
   PetscFunctionReturn(0);
@@ -258,6 +337,23 @@ PetscErrorCode NMFileCreateDataset(NMFile file, const char name[], PetscInt ndim
   PetscCheck((*ds)->dset >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: cannot create dataset %s (disk full?)", file->path, name);
   for (PetscInt d = 0; d < ndim; d++) PetscCheck(H5DSset_label((*ds)->dset, (unsigned)d, dimnames[d]) >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: labelling dimension %" PetscInt_FMT " of %s failed", file->path, d, name);
   if (units) PetscCall(NMFileSetAttributeString(file, name, "units", units));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileOpenDatasetForWrite(NMFile file, const char name[], NMDataset *ds)
+{
+  hid_t space;
+
+  PetscFunctionBeginUser;
+  PetscCheck(file->writing, file->comm, PETSC_ERR_ARG_WRONGSTATE, "%s is open for reading", file->path);
+  PetscCheck(H5Lexists(file->fid, name, H5P_DEFAULT) > 0, file->comm, PETSC_ERR_FILE_UNEXPECTED, "%s has no dataset '%s' to continue", file->tmp, name);
+  PetscCall(PetscNew(ds));
+  (*ds)->file = file;
+  (*ds)->dset = H5Dopen2(file->fid, name, H5P_DEFAULT);
+  PetscCheck((*ds)->dset >= 0, file->comm, PETSC_ERR_FILE_READ, "%s: cannot open dataset '%s'", file->tmp, name);
+  space       = H5Dget_space((*ds)->dset);
+  (*ds)->ndim = H5Sget_simple_extent_ndims(space);
+  H5Sclose(space);
   PetscFunctionReturn(0);
 }
 

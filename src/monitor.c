@@ -8,7 +8,7 @@ static PetscInt NMMonitorBlock(PetscInt nlocal, PetscInt nvar)
   return PetscMax(1, (PetscInt)((4 << 20) / (sizeof(PetscReal) * (size_t)per)));
 }
 
-PetscErrorCode NMMonitorCreate(NMFile file, NMMonitorKind kind, const char name[], PetscInt period, PetscInt nsamples, PetscReal dt, PetscReal t0, PetscInt n, PetscInt rstart, PetscInt nlocal, PetscInt nstate, const char *const state_names[], NMMonitor *mon)
+PetscErrorCode NMMonitorCreate(NMFile file, PetscBool resume, NMMonitorKind kind, const char name[], PetscInt period, PetscInt nsamples, PetscReal dt, PetscReal t0, PetscInt n, PetscInt rstart, PetscInt nlocal, PetscInt nstate, const char *const state_names[], NMMonitor *mon)
 {
   PetscInt          dims[3];
   const char *const names3[] = {"time", "region", "state"}, *const names2[] = {"time", "region"};
@@ -31,6 +31,10 @@ PetscErrorCode NMMonitorCreate(NMFile file, NMMonitorKind kind, const char name[
     NMBalloonDefaults(&mon->balloon);
     PetscCall(PetscMalloc1(4 * (size_t)nlocal + 1, &mon->acc));
     for (PetscInt i = 0; i < nlocal; i++) NMBalloonRest(mon->acc + 4 * i);
+  }
+  if (resume) {
+    PetscCall(NMFileOpenDatasetForWrite(file, name, &mon->ds));
+    PetscFunctionReturn(0);
   }
   dims[0] = nsamples;
   dims[1] = n;
@@ -101,6 +105,54 @@ PetscErrorCode NMMonitorRecord(NMMonitor *mon, PetscInt64 step, PetscInt64 trans
     break;
   }
   if (++mon->buffered == mon->capacity) PetscCall(NMMonitorFlush(mon));
+  PetscFunctionReturn(0);
+}
+
+/* Values the monitor carries between samples: tavg sums, BOLD haemodynamic states. */
+static PetscInt NMMonitorCarried(const NMMonitor *mon)
+{
+  return mon->kind == NM_MONITOR_TAVG ? mon->nvar : mon->kind == NM_MONITOR_BOLD ? 4 : 0;
+}
+
+PetscErrorCode NMMonitorSave(NMMonitor *mon, NMFile ckpt, const char prefix[])
+{
+  char           name[64];
+  const PetscInt w = NMMonitorCarried(mon);
+
+  PetscFunctionBeginUser;
+  PetscCall(NMMonitorFlush(mon));
+  PetscCall(PetscSNPrintf(name, sizeof(name), "%s_written", prefix));
+  PetscCall(NMFileSetAttributeInt(ckpt, "/", name, mon->written));
+  PetscCall(PetscSNPrintf(name, sizeof(name), "%s_nacc", prefix));
+  PetscCall(NMFileSetAttributeInt(ckpt, "/", name, mon->nacc));
+  if (w) {
+    const PetscInt    dims[2]  = {mon->n, w};
+    const char *const names[] = {"region", "carried"};
+    PetscCall(PetscSNPrintf(name, sizeof(name), "%s_carried", prefix));
+    PetscCall(NMFileWriteReal(ckpt, name, 2, dims, names, NULL, mon->rstart, mon->rstart + mon->nlocal, mon->acc));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMMonitorLoad(NMMonitor *mon, NMFile ckpt, const char prefix[])
+{
+  char           name[64];
+  PetscReal      v;
+  PetscBool      found;
+  const PetscInt w = NMMonitorCarried(mon);
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscSNPrintf(name, sizeof(name), "%s_written", prefix));
+  PetscCall(NMFileGetAttributeReal(ckpt, "/", name, &v, &found));
+  PetscCheck(found, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "checkpoint has no %s: written by a run with other monitors", name);
+  mon->written = (PetscInt)v;
+  PetscCall(PetscSNPrintf(name, sizeof(name), "%s_nacc", prefix));
+  PetscCall(NMFileGetAttributeReal(ckpt, "/", name, &v, &found));
+  mon->nacc = (PetscInt)v;
+  if (w) {
+    PetscCall(PetscSNPrintf(name, sizeof(name), "%s_carried", prefix));
+    PetscCall(NMFileReadReal(ckpt, name, mon->rstart, mon->rstart + mon->nlocal, mon->acc));
+  }
   PetscFunctionReturn(0);
 }
 

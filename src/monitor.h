@@ -30,8 +30,11 @@ typedef struct {
 } NMMonitor;
 
 /* Set up a monitor sampling every `period` steps after `transient` steps, for `nsamples`
-   samples, creating its dataset in `file`. */
-PetscErrorCode NMMonitorCreate(NMFile file, NMMonitorKind kind, const char name[], PetscInt period, PetscInt nsamples, PetscReal dt, PetscReal t0, PetscInt n, PetscInt rstart, PetscInt nlocal, PetscInt nstate, const char *const state_names[], NMMonitor *mon);
+   samples, creating its dataset in `file` (or, with `resume`, continuing it). */
+PetscErrorCode NMMonitorCreate(NMFile file, PetscBool resume, NMMonitorKind kind, const char name[], PetscInt period, PetscInt nsamples, PetscReal dt, PetscReal t0, PetscInt n, PetscInt rstart, PetscInt nlocal, PetscInt nstate, const char *const state_names[], NMMonitor *mon);
+/* Checkpoints: flush, then save (or restore) what the monitor carries between samples. */
+PetscErrorCode NMMonitorSave(NMMonitor *mon, NMFile ckpt, const char prefix[]);
+PetscErrorCode NMMonitorLoad(NMMonitor *mon, NMFile ckpt, const char prefix[]);
 /* Called after every step `step` (1-based count of steps done) with the owned states
    x (nlocal x nstate) and neural drive z (nlocal values, for BOLD); h = dt. */
 PetscErrorCode NMMonitorRecord(NMMonitor *mon, PetscInt64 step, PetscInt64 transient, const PetscReal x[], PetscInt nstate, const PetscReal z[], PetscReal h);

@@ -1,58 +1,10 @@
-#include <netmass/simulator.h>
-#include <netmass/connectome_tensor.h>
-#include <netmass/generators.h>
 #include <netmass/h5file.h>
 #include <netmass/import.h>
-#include <netmass/integrator.h>
-#include <netmass/model.h>
-#include <netmass/rng.h>
 #include <netmass/sys.h>
-#include "monitor.h"
+#include "simulator_impl.h"
 #include <math.h>
 
-typedef enum {
-  NM_INITIAL_DEFAULT,
-  NM_INITIAL_NORMAL,
-  NM_INITIAL_UNIFORM
-} NMInitialType;
-static const char *const NMInitialTypes[] = {"default", "normal", "uniform", "NMInitialType", "NM_INITIAL_", NULL};
-
-/* Random streams: b = 0 dynamics noise, 1 initial state, 2 + p parameter p. */
-enum {
-  NM_STREAM_NOISE   = 0,
-  NM_STREAM_INITIAL = 1,
-  NM_STREAM_PARAM   = 2
-};
-
-struct _n_NMSimulator {
-  MPI_Comm           comm;
-  PetscMPIInt        rank, size;
-  const NMModelType *model;
-  NMIntegratorType   itype;
-  NMIntegrator       integ;
-  PetscReal          dt, duration, transient, G;
-  PetscInt64         nsteps, ntransient, seed;
-  NMDelayModel       dm;
-  PetscReal          max_delay;
-  char               delay_file[PETSC_MAX_PATH_LEN];
-  /* connectome: from a file or generated */
-  char               conn_path[PETSC_MAX_PATH_LEN];
-  NMGeneratorOptions gen;
-  NMConnectome       conn;
-  PetscInt           n, rstart, rend, nlocal;
-  /* parameters: global values, per-node uniform ranges, or a file */
-  PetscReal         *theta_global; /* nparam */
-  PetscReal         *uniform;      /* nparam x 2, NaN when not set */
-  char               params_file[PETSC_MAX_PATH_LEN];
-  PetscReal         *theta;        /* n x nparam (all nodes, identical on every rank) */
-  /* initial state */
-  NMInitialType      initial;
-  PetscReal          initial_sd, initial_low, initial_high;
-  /* monitors (periods in s; 0 = off) */
-  PetscReal          raw_period, tavg_period, bold_tr;
-  NMTensor           tensor;
-  PetscBool          setup;
-};
+const char *const NMInitialTypes[] = {"default", "normal", "uniform", "NMInitialType", "NM_INITIAL_", NULL};
 
 PetscErrorCode NMSimulatorCreate(MPI_Comm comm, NMSimulator *sim)
 {
@@ -161,6 +113,9 @@ PetscErrorCode NMSimulatorSetFromOptions(NMSimulator s)
   PetscCall(PetscOptionsReal("-monitor_raw_period", "Sampling period of the raw states (s; 0: off; every step when no monitor is set)", NULL, s->raw_period, &s->raw_period, NULL));
   PetscCall(PetscOptionsReal("-monitor_tavg_period", "Window of the temporal average (s; 0: off)", NULL, s->tavg_period, &s->tavg_period, NULL));
   PetscCall(PetscOptionsReal("-monitor_bold_tr", "Repetition time of the BOLD monitor (s; 0: off)", NULL, s->bold_tr, &s->bold_tr, &set));
+  PetscCall(PetscOptionsReal("-checkpoint_interval", "Write a checkpoint every this much simulated time (s; 0: only on SIGTERM/SIGUSR1)", NULL, s->checkpoint_interval, &s->checkpoint_interval, NULL));
+  PetscCall(PetscOptionsString("-checkpoint", "Checkpoint file (default: the output name + .checkpoint)", NULL, s->checkpoint_path, s->checkpoint_path, sizeof(s->checkpoint_path), NULL));
+  PetscCall(PetscOptionsBool("-restart", "Continue the run from its checkpoint", NULL, s->restart, &s->restart, NULL));
   PetscOptionsEnd();
   PetscCall(NMModelFind(s->comm, model, &s->model));
   PetscCall(NMSimulatorParamOptions(s));
@@ -168,7 +123,7 @@ PetscErrorCode NMSimulatorSetFromOptions(NMSimulator s)
 }
 
 /* Steps in `period` seconds; the period must be a whole number of steps. */
-static PetscErrorCode NMStepsOf(MPI_Comm comm, const char option[], PetscReal period, PetscReal dt, PetscInt64 *steps)
+PetscErrorCode NMStepsOf(MPI_Comm comm, const char option[], PetscReal period, PetscReal dt, PetscInt64 *steps)
 {
   PetscReal r = period / dt;
 
@@ -185,6 +140,7 @@ static PetscErrorCode NMSimulatorCheckOptions(NMSimulator s)
   PetscCheck(s->duration > 0 && PetscIsNormalReal(s->duration), s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-duration %g must be positive", (double)s->duration);
   PetscCheck(s->transient >= 0 && s->transient < s->duration, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-transient %g must be in [0, -duration %g)", (double)s->transient, (double)s->duration);
   PetscCheck(PetscIsNormalReal(s->G) || s->G == 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-G %g must be finite", (double)s->G);
+  PetscCheck(s->checkpoint_interval >= 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-checkpoint_interval %g s must be >= 0", (double)s->checkpoint_interval);
   PetscCheck(s->dm.tail >= 0 && s->dm.tail < 0.5, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-delay_tail %g must be in [0, 0.5)", (double)s->dm.tail);
   PetscCheck(s->max_delay > 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-max_delay %g s must be positive", (double)s->max_delay);
   PetscCheck(s->raw_period >= 0 && s->tavg_period >= 0 && s->bold_tr >= 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "monitor periods must be >= 0 (0 turns a monitor off)");
@@ -308,182 +264,6 @@ PetscErrorCode NMSimulatorSetUp(NMSimulator s)
   s->nsteps     = (PetscInt64)round(s->duration / s->dt);
   s->ntransient = (PetscInt64)round(s->transient / s->dt);
   s->setup      = PETSC_TRUE;
-  PetscFunctionReturn(0);
-}
-
-/* Initial states of ALL nodes (every rank computes the same values: the ghosts' history
-   needs them), keyed by (seed, node). */
-static PetscErrorCode NMSimulatorInitialState(NMSimulator s, PetscReal x0[])
-{
-  const NMModelType *m = s->model;
-  const PetscInt     ns = m->nstate;
-
-  PetscFunctionBegin;
-  for (PetscInt i = 0; i < s->n; i++) {
-    NMRandomStream rs;
-    PetscReal     *x = x0 + i * ns;
-    m->initial_state(s->theta + i * m->nparam, x);
-    if (s->initial == NM_INITIAL_DEFAULT) continue;
-    NMRandomStreamInit(&rs, (uint64_t)s->seed, (uint32_t)i, NM_STREAM_INITIAL);
-    for (PetscInt k = 0; k < ns; k += 4) {
-      double r[4];
-      if (s->initial == NM_INITIAL_NORMAL) NMRandomNormal4(&rs, (uint64_t)(k / 4), r);
-      else NMRandomUniform4(&rs, (uint64_t)(k / 4), r);
-      for (PetscInt j = k; j < PetscMin(k + 4, ns); j++) x[j] = s->initial == NM_INITIAL_NORMAL ? x[j] + s->initial_sd * r[j - k] : s->initial_low + (s->initial_high - s->initial_low) * r[j - k];
-    }
-  }
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode NMSimulatorWriteHeader(NMSimulator s, NMFile f)
-{
-  const NMModelType *m = s->model;
-  NMTensorInfo       info;
-  const char        *source;
-  const char *const  pdims[] = {"region", "parameter"};
-  PetscInt           pd[2]   = {s->n, m->nparam};
-  char             **names;
-
-  PetscFunctionBegin;
-  PetscCall(NMTensorGetInfo(s->tensor, &info));
-  PetscCall(NMConnectomeGetSource(s->conn, &source));
-  PetscCall(NMFileSetAttributeString(f, "/", "model", m->name));
-  PetscCall(NMFileSetAttributeString(f, "/", "model_description", m->description));
-  PetscCall(NMFileSetAttributeString(f, "/", "integrator", NMIntegratorTypes[s->itype]));
-  PetscCall(NMFileSetAttributeString(f, "/", "delay", NMDelayTypes[s->dm.type]));
-  PetscCall(NMFileSetAttributeString(f, "/", "connectome_source", source));
-  PetscCall(NMFileSetAttributeReal(f, "/", "dt", s->dt));
-  PetscCall(NMFileSetAttributeReal(f, "/", "duration", s->duration));
-  PetscCall(NMFileSetAttributeReal(f, "/", "transient", s->transient));
-  PetscCall(NMFileSetAttributeReal(f, "/", "G", s->G));
-  PetscCall(NMFileSetAttributeInt(f, "/", "n_regions", s->n));
-  PetscCall(NMFileSetAttributeInt(f, "/", "exchange_interval", info.interval));
-  PetscCall(NMFileSetAttributeInt(f, "/", "tensor_entries", info.entries));
-  PetscCall(NMFileSetAttributeReal(f, "/", "kernel_truncated_mass", info.truncated));
-  PetscCall(NMFileSetAttributeReal(f, "/", "kernel_substep_mass", info.substep));
-  PetscCall(NMFileWriteReal(f, "parameters", 2, pd, pdims, NULL, s->rstart, s->rend, s->theta + s->rstart * m->nparam));
-  PetscCall(PetscMalloc1(m->nparam, &names));
-  for (PetscInt p = 0; p < m->nparam; p++) names[p] = (char *)m->params[p].name;
-  PetscCall(NMFileWriteStrings(f, "parameter_names", m->nparam, (const char *const *)names, "parameter"));
-  PetscCall(PetscFree(names));
-  PetscCall(NMFileWriteStrings(f, "state_names", m->nstate, m->state_names, "state"));
-  {
-    const char *const *labels;
-    PetscCall(NMConnectomeGetLabels(s->conn, &labels));
-    PetscCall(NMFileWriteStrings(f, "region_labels", s->n, labels, "region"));
-  }
-  PetscFunctionReturn(0);
-}
-
-/* First non-finite state among the owned nodes after a step, as (step, node). */
-static void NMFindNonFinite(const PetscReal x[], PetscInt nlocal, PetscInt ns, PetscInt rstart, PetscInt64 step, PetscInt64 bad[2])
-{
-  if (bad[0] >= 0) return;
-  for (PetscInt i = 0; i < nlocal; i++)
-    for (PetscInt k = 0; k < ns; k++)
-      if (PetscIsInfOrNanReal(x[i * ns + k])) {
-        bad[0] = step;
-        bad[1] = rstart + i;
-        return;
-      }
-}
-
-static PetscErrorCode NMSimulatorIntegrate(NMSimulator s, const char path[])
-{
-  const NMModelType *m  = s->model;
-  const PetscInt     ns = m->nstate, nc = m->ncoupling, nl = s->nlocal, np = m->nparam;
-  const PetscInt     nz = ((ns + 3) / 4) * 4; /* normals per node and step: whole Philox blocks */
-  PetscReal         *x0all, *x, *x1, *u0, *u1, *c, *z, *drive, *tmp;
-  const PetscReal   *rowsum;
-  NMFile             f;
-  NMMonitor          mon[3];
-  PetscInt           nmon = 0, interval;
-  NMTensorInfo       info;
-  PetscInt64         bad[2] = {-1, -1}, step, done;
-  NMRandomStream    *streams;
-
-  PetscFunctionBeginUser;
-  PetscCall(NMTensorGetInfo(s->tensor, &info));
-  interval = info.interval;
-  PetscCall(NMTensorGetRowSums(s->tensor, &rowsum));
-  PetscCall(PetscMalloc1((size_t)s->n * ns + 1, &x0all));
-  PetscCall(PetscMalloc6((size_t)nl * ns + 1, &x, (size_t)nl * ns + 1, &x1, (size_t)nl * nc + 1, &u0, (size_t)nl * nc + 1, &u1, (size_t)s->n * nc + 1, &c, (size_t)nl * nz + 1, &z));
-  PetscCall(PetscMalloc2(nl + 1, &drive, nl + 1, &streams));
-  for (PetscInt i = 0; i < nl; i++) NMRandomStreamInit(&streams[i], (uint64_t)s->seed, (uint32_t)(s->rstart + i), NM_STREAM_NOISE);
-
-  /* t = 0: initial states and a constant history before it */
-  PetscCall(NMSimulatorInitialState(s, x0all));
-  for (PetscInt g = 0; g < s->n; g++) m->coupling(x0all + g * ns, s->theta + g * np, c + g * nc);
-  PetscCall(NMTensorInitHistory(s->tensor, c));
-  PetscCall(PetscArraycpy(x, x0all + s->rstart * ns, nl * ns));
-  PetscCall(PetscFree(x0all));
-
-  PetscCall(NMFileCreate(s->comm, path, NM_FORMAT_SIMULATION, &f));
-  PetscCall(NMSimulatorWriteHeader(s, f));
-  {
-    const struct {
-      NMMonitorKind kind;
-      const char   *name, *option;
-      PetscReal     period;
-    } want[3] = {
-      {NM_MONITOR_RAW,  "raw",  "-monitor_raw_period",  s->raw_period },
-      {NM_MONITOR_TAVG, "tavg", "-monitor_tavg_period", s->tavg_period},
-      {NM_MONITOR_BOLD, "bold", "-monitor_bold_tr",     s->bold_tr    }
-    };
-    for (PetscInt k = 0; k < 3; k++) {
-      PetscInt64 period;
-      if (want[k].period <= 0) continue;
-      PetscCall(NMStepsOf(s->comm, want[k].option, want[k].period, s->dt, &period));
-      PetscCheck(period >= 1, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %g s is shorter than -dt %g s", want[k].option, (double)want[k].period, (double)s->dt);
-      PetscCall(NMMonitorCreate(f, want[k].kind, want[k].name, (PetscInt)period, (PetscInt)((s->nsteps - s->ntransient) / period), s->dt, s->ntransient * s->dt, s->n, s->rstart, nl, ns, m->state_names, &mon[nmon++]));
-    }
-  }
-
-  PetscCall(NMTensorContract(s->tensor, 0, s->G, u0));
-  for (step = 0; step < s->nsteps; step++) {
-    /* ghosts get the samples of the last `interval` steps; until the next exchange
-       every input a receiver needs is local (each cut edge has lag >= interval) */
-    if (step > 0 && step % interval == 0) PetscCall(NMTensorExchange(s->tensor, step));
-    PetscCall(NMTensorContract(s->tensor, step + 1, s->G, u1));
-    for (PetscInt i = 0; i < nl; i++) NMRandomNormalFill(&streams[i], (uint64_t)step * (uint64_t)(nz / 4), (size_t)nz, z + i * nz);
-    for (PetscInt i = 0; i < nl; i++) PetscCall(NMIntegratorStep(s->integ, x + i * ns, u0 + i * nc, u1 + i * nc, s->G * rowsum[i], s->theta + (s->rstart + i) * np, z + i * nz, x1 + i * ns));
-    for (PetscInt i = 0; i < nl; i++) {
-      m->coupling(x1 + i * ns, s->theta + (s->rstart + i) * np, c + i * nc);
-      drive[i] = c[i * nc];
-    }
-    PetscCall(NMTensorPush(s->tensor, step + 1, c));
-    NMFindNonFinite(x1, nl, ns, s->rstart, step + 1, bad);
-    for (PetscInt k = 0; k < nmon; k++) {
-      PetscCall(NMMonitorRecord(&mon[k], step + 1, s->ntransient, x1, ns, drive, s->dt));
-      if (bad[0] < 0 && mon[k].bad_step >= 0) {
-        bad[0] = mon[k].bad_step;
-        bad[1] = mon[k].bad_node;
-      }
-    }
-    tmp = x, x = x1, x1 = tmp;
-    tmp = u0, u0 = u1, u1 = tmp;
-    /* every rank must stop at the same step: agree on failures now and then */
-    if ((step + 1) % 1024 == 0 || step + 1 == s->nsteps) {
-      PetscInt64 first[2] = {bad[0] < 0 ? PETSC_MAX_INT : bad[0], bad[1]};
-      PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, first, 1, MPIU_INT64, MPI_MIN, s->comm));
-      if (first[0] != PETSC_MAX_INT) break;
-    }
-  }
-  done = PetscMin(step + 1, s->nsteps);
-  for (PetscInt k = 0; k < nmon; k++) PetscCall(NMMonitorFlush(&mon[k]));
-  {
-    PetscInt64 first[2] = {bad[0] < 0 ? PETSC_MAX_INT : bad[0], bad[0] < 0 ? PETSC_MAX_INT : bad[1]}, node;
-    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, first, 1, MPIU_INT64, MPI_MIN, s->comm));
-    node = bad[0] == first[0] ? bad[1] : PETSC_MAX_INT;
-    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &node, 1, MPIU_INT64, MPI_MIN, s->comm));
-    PetscCall(NMFileSetAttributeInt(f, "/", "complete", first[0] == PETSC_MAX_INT));
-    PetscCall(NMFileSetAttributeInt(f, "/", "steps_done", first[0] == PETSC_MAX_INT ? done : first[0] - 1));
-    for (PetscInt k = 0; k < nmon; k++) PetscCall(NMMonitorDestroy(&mon[k]));
-    PetscCall(NMFileCommit(&f));
-    PetscCall(PetscFree6(x, x1, u0, u1, c, z));
-    PetscCall(PetscFree2(drive, streams));
-    PetscCheck(first[0] == PETSC_MAX_INT, s->comm, PETSC_ERR_FP, "the state of node %" PetscInt64_FMT " (or its BOLD haemodynamics) became NaN or Inf at step %" PetscInt64_FMT " (t = %g s); %s keeps the output up to then, marked complete = 0. Reduce -dt, use -integrator ll, or check the parameters (the BOLD monitor needs a neural drive of moderate amplitude)", node, first[0], (double)(first[0] * s->dt), path);
-  }
   PetscFunctionReturn(0);
 }
 

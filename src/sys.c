@@ -2,6 +2,7 @@
 #include <netmass/h5file.h>
 #include <unistd.h>
 #include <stdarg.h>
+#include <signal.h>
 
 PetscLogEvent NM_EVENT_FileWrite, NM_EVENT_FileRead, NM_EVENT_Import, NM_EVENT_Generate, NM_EVENT_Preprocess;
 
@@ -222,4 +223,28 @@ PetscErrorCode NMFormat(char buf[], size_t len, const char format[], ...)
   va_end(ap);
   PetscCheck(n >= 0 && (size_t)n < len, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ, "text of %d characters does not fit a buffer of %zu", n, len);
   PetscFunctionReturn(0);
+}
+
+static volatile sig_atomic_t nm_signal = 0;
+
+static void NMSignalHandler(int sig)
+{
+  nm_signal = sig;
+}
+
+PetscErrorCode NMCatchSignals(void)
+{
+  struct sigaction sa;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(&sa, sizeof(sa)));
+  sa.sa_handler = NMSignalHandler;
+  sigemptyset(&sa.sa_mask);
+  PetscCheck(sigaction(SIGTERM, &sa, NULL) == 0 && sigaction(SIGUSR1, &sa, NULL) == 0, PETSC_COMM_SELF, PETSC_ERR_SYS, "cannot install the SIGTERM/SIGUSR1 handlers");
+  PetscFunctionReturn(0);
+}
+
+int NMSignalCaught(void)
+{
+  return (int)nm_signal;
 }

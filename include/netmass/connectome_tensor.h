@@ -50,5 +50,12 @@ PETSC_EXTERN PetscErrorCode NMTensorExchange(NMTensor tensor, PetscInt64 step);
 /* u[i*nc + k] = G * sum_edges sum_bins K c_k(emitter, step - lag) for owned receivers. */
 PETSC_EXTERN PetscErrorCode NMTensorContract(NMTensor tensor, PetscInt64 step, PetscReal G, PetscReal u[]);
 
-/* The raw history of owned and ghost slots, for checkpoints: `len` values. */
-PETSC_EXTERN PetscErrorCode NMTensorGetHistory(NMTensor tensor, PetscReal **history, PetscInt64 *len);
+/* Checkpoints: the history in a form that does not depend on the partition, the last
+   max_lag + 1 samples (steps step - max_lag .. step) of each node and channel in time
+   order, `rowlen` = nc (max_lag + 1) values per node. Save fills the owned nodes' rows;
+   restore fills every slot, owned and ghost, from the rows of all N nodes. A ghost
+   restored from its owner may hold samples newer than the last exchange; they are never
+   read before the next exchange overwrites them. */
+PETSC_EXTERN PetscErrorCode NMTensorGetHistoryRowLength(NMTensor tensor, PetscInt *rowlen);
+PETSC_EXTERN PetscErrorCode NMTensorSaveHistory(NMTensor tensor, PetscInt64 step, PetscReal rows[]);
+PETSC_EXTERN PetscErrorCode NMTensorRestoreHistory(NMTensor tensor, PetscInt64 step, const PetscReal all[]);

@@ -19,6 +19,18 @@ typedef struct _n_NMFile *NMFile;
 
 PETSC_EXTERN PetscErrorCode NMFileCreate(MPI_Comm comm, const char path[], const char format[], NMFile *file);
 PETSC_EXTERN PetscErrorCode NMFileCommit(NMFile *file);
+/* Resumable outputs (long runs that checkpoint): written as "<path>.partial", a name a
+   restarted run can find. NMFileReopen() continues such a file; NMFileDetach() closes
+   it without committing or removing it (the run stops at a checkpoint). A reopened file
+   is never removed on failure: its checkpoint still refers to it. */
+PETSC_EXTERN PetscErrorCode NMFileCreateResumable(MPI_Comm comm, const char path[], const char format[], NMFile *file);
+PETSC_EXTERN PetscErrorCode NMFileReopen(MPI_Comm comm, const char path[], const char format[], NMFile *file);
+PETSC_EXTERN PetscErrorCode NMFileDetach(NMFile *file);
+/* Flush everything to disk (collective): HDF5 files are not crash-consistent between
+   flushes, so a checkpoint flushes the output it refers to first. */
+PETSC_EXTERN PetscErrorCode NMFileFlush(NMFile file);
+/* From now on a failure leaves this file in place (a checkpoint refers to it). */
+PETSC_EXTERN PetscErrorCode NMFileKeepOnFailure(NMFile file);
 PETSC_EXTERN PetscErrorCode NMFileOpen(MPI_Comm comm, const char path[], const char format[], NMFile *file);
 PETSC_EXTERN PetscErrorCode NMFileDestroy(NMFile *file);
 PETSC_EXTERN PetscErrorCode NMFileAbortAll(void);
@@ -36,6 +48,7 @@ PETSC_EXTERN PetscErrorCode NMFileReadReal(NMFile file, const char name[], Petsc
    with nothing to write passes count[d] = 0. */
 typedef struct _n_NMDataset *NMDataset;
 PETSC_EXTERN PetscErrorCode NMFileCreateDataset(NMFile file, const char name[], PetscInt ndim, const PetscInt dims[], const char *const dimnames[], const char units[], NMDataset *ds);
+PETSC_EXTERN PetscErrorCode NMFileOpenDatasetForWrite(NMFile file, const char name[], NMDataset *ds);
 PETSC_EXTERN PetscErrorCode NMDatasetWrite(NMDataset ds, const PetscInt start[], const PetscInt count[], const PetscReal local[]);
 PETSC_EXTERN PetscErrorCode NMDatasetClose(NMDataset *ds);
 

@@ -41,3 +41,9 @@ PETSC_EXTERN PetscErrorCode NMBcastStrings(MPI_Comm comm, PetscInt n, char **str
 PETSC_EXTERN PetscErrorCode NMStringsDestroy(PetscInt n, char ***strings);
 /* snprintf for text stored in files: C's %g ("97"), not PETSc's ("97."). Errors on truncation. */
 PETSC_EXTERN PetscErrorCode NMFormat(char buf[], size_t len, const char format[], ...) PETSC_ATTRIBUTE_FORMAT(3, 4);
+
+/* SIGTERM and SIGUSR1 (Slurm's warnings before a time limit or preemption) are caught
+   and remembered, so a long run can checkpoint and stop cleanly. NMSignalCaught()
+   returns the last signal number caught, or 0. */
+PETSC_EXTERN PetscErrorCode NMCatchSignals(void);
+PETSC_EXTERN int            NMSignalCaught(void);

@@ -1,0 +1,66 @@
+#pragma once
+/* The simulator's internals, shared by simulator.c (options, set-up) and simulator_run.c
+   (time loop, checkpoints). Not installed. */
+#include <netmass/simulator.h>
+#include <netmass/connectome_tensor.h>
+#include <netmass/generators.h>
+#include <netmass/integrator.h>
+#include <netmass/model.h>
+#include <netmass/rng.h>
+#include "monitor.h"
+
+typedef enum {
+  NM_INITIAL_DEFAULT,
+  NM_INITIAL_NORMAL,
+  NM_INITIAL_UNIFORM
+} NMInitialType;
+extern const char *const NMInitialTypes[];
+
+/* Random streams: b = 0 dynamics noise, 1 initial state, 2 + p parameter p. */
+enum {
+  NM_STREAM_NOISE   = 0,
+  NM_STREAM_INITIAL = 1,
+  NM_STREAM_PARAM   = 2
+};
+
+struct _n_NMSimulator {
+  MPI_Comm           comm;
+  PetscMPIInt        rank, size;
+  const NMModelType *model;
+  NMIntegratorType   itype;
+  NMIntegrator       integ;
+  PetscReal          dt, duration, transient, G;
+  PetscInt64         nsteps, ntransient, seed;
+  NMDelayModel       dm;
+  PetscReal          max_delay;
+  char               delay_file[PETSC_MAX_PATH_LEN];
+  /* connectome: from a file or generated */
+  char               conn_path[PETSC_MAX_PATH_LEN];
+  NMGeneratorOptions gen;
+  NMConnectome       conn;
+  PetscInt           n, rstart, rend, nlocal;
+  /* parameters: global values, per-node uniform ranges, or a file */
+  PetscReal         *theta_global; /* nparam */
+  PetscReal         *uniform;      /* nparam x 2, NaN when not set */
+  char               params_file[PETSC_MAX_PATH_LEN];
+  PetscReal         *theta;        /* n x nparam (all nodes, identical on every rank) */
+  /* initial state */
+  NMInitialType      initial;
+  PetscReal          initial_sd, initial_low, initial_high;
+  /* monitors (periods in s; 0 = off) */
+  PetscReal          raw_period, tavg_period, bold_tr;
+  NMTensor           tensor;
+  PetscBool          setup;
+  /* checkpoints: every checkpoint_interval s of simulated time (0: never) and on
+     SIGTERM/SIGUSR1; -restart continues from the checkpoint file */
+  PetscReal          checkpoint_interval;
+  char               checkpoint_path[PETSC_MAX_PATH_LEN];
+  PetscBool          restart;
+};
+
+/* Steps in `period` seconds; the period must be a whole number of steps. */
+PetscErrorCode NMStepsOf(MPI_Comm comm, const char option[], PetscReal period, PetscReal dt, PetscInt64 *steps);
+/* The time loop, from t = 0 or from the checkpoint (simulator_run.c). */
+PetscErrorCode NMSimulatorIntegrate(NMSimulator s, const char path[]);
+
+
