@@ -16,7 +16,7 @@ wait_checkpoint() { for _ in $(seq 600); do [ -s "$1" ] && return 0; sleep 0.05;
 mpiexec -n 2 "$NETMASS" simulate "${opts[@]}" -checkpoint_interval 10 -o rs_sig.h5 >/dev/null 2>rs_sig.err &
 pid=$!
 wait_checkpoint rs_sig.h5.checkpoint
-pkill -USR1 -x netmass
+pkill -USR1 -P $pid -x netmass  # only this run's ranks: other tests run beside it
 wait $pid && fail "a run stopped by SIGUSR1 exited with status 0"
 grep -q "stopped by signal 10 at step" rs_sig.err || fail "no checkpoint message: $(cat rs_sig.err)"
 [ -s rs_sig.h5.partial ] && [ ! -e rs_sig.h5 ] || fail "partial output not kept (or a final file appeared)"
@@ -26,7 +26,7 @@ run mpiexec -n 3 "$NETMASS" simulate "${opts[@]}" -checkpoint_interval 10 -resta
 mpiexec -n 2 "$NETMASS" simulate "${opts[@]}" -checkpoint_interval 10 -o rs_kill.h5 >/dev/null 2>&1 &
 pid=$!
 wait_checkpoint rs_kill.h5.checkpoint
-pkill -KILL -x netmass
+pkill -KILL -P $pid -x netmass
 wait $pid 2>/dev/null
 [ ! -e rs_kill.h5 ] || fail "a killed run left a final file"
 run mpiexec -n 1 "$NETMASS" simulate "${opts[@]}" -checkpoint_interval 10 -restart -o rs_kill.h5 >/dev/null
@@ -41,7 +41,7 @@ done
 mpiexec -n 2 "$NETMASS" simulate "${opts[@]}" -checkpoint_interval 10 -o rs_other.h5 >/dev/null 2>&1 &
 pid=$!
 wait_checkpoint rs_other.h5.checkpoint
-pkill -KILL -x netmass
+pkill -KILL -P $pid -x netmass
 wait $pid 2>/dev/null
 out=$(mpiexec -n 2 "$NETMASS" simulate "${opts[@]}" -dt 2e-3 -checkpoint_interval 10 -restart -o rs_other.h5 2>&1) && fail "resumed a checkpoint of another run"
 grep -q "has dt = 0.001 but this run has 0.002" <<<"$out" || fail "mismatch not explained: $out"
