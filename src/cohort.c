@@ -12,6 +12,11 @@ struct _n_NMCohort {
   char     **ids;
   char     **labels;
   char      *source;
+  /* ground truth of a synthetic cohort (optional) */
+  PetscInt   nparam;
+  char     **param_names;
+  char      *model;
+  PetscReal *truth_theta, *truth_G;
 };
 
 PetscErrorCode NMCohortCreate(MPI_Comm comm, PetscInt s, PetscInt n, PetscInt t, NMCohort *cohort)
@@ -54,6 +59,9 @@ PetscErrorCode NMCohortDestroy(NMCohort *cohort)
   PetscCall(NMStringsDestroy(c->s, &c->ids));
   PetscCall(NMStringsDestroy(c->n, &c->labels));
   PetscCall(PetscFree(c->source));
+  PetscCall(NMStringsDestroy(c->nparam, &c->param_names));
+  PetscCall(PetscFree(c->model));
+  PetscCall(PetscFree2(c->truth_theta, c->truth_G));
   PetscCall(PetscFree(*cohort));
   PetscFunctionReturn(0);
 }
@@ -166,6 +174,23 @@ PetscErrorCode NMCohortBcast(MPI_Comm comm, NMCohort *cohort)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMCohortSetTruth(NMCohort c, const char model[], PetscInt nparam, const char *const names[], const PetscReal theta[], const PetscReal G[])
+{
+  PetscFunctionBeginUser;
+  PetscCheck(nparam > 0, c->comm, PETSC_ERR_ARG_OUTOFRANGE, "ground truth needs at least one parameter");
+  PetscCall(NMStringsDestroy(c->nparam, &c->param_names));
+  PetscCall(PetscFree(c->model));
+  PetscCall(PetscFree2(c->truth_theta, c->truth_G));
+  c->nparam = nparam;
+  PetscCall(PetscStrallocpy(model, &c->model));
+  PetscCall(PetscMalloc1(nparam, &c->param_names));
+  for (PetscInt p = 0; p < nparam; p++) PetscCall(PetscStrallocpy(names[p], &c->param_names[p]));
+  PetscCall(PetscMalloc2(c->s * c->n * nparam, &c->truth_theta, c->s, &c->truth_G));
+  PetscCall(PetscArraycpy(c->truth_theta, theta, c->s * c->n * nparam));
+  PetscCall(PetscArraycpy(c->truth_G, G, c->s));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMCohortValidate(NMCohort c, const char origin[])
 {
   char where[PETSC_MAX_PATH_LEN + NM_LABEL_LEN + 16];
@@ -207,6 +232,14 @@ PetscErrorCode NMCohortSave(NMCohort c, const char path[])
     PetscCall(NMFileWriteReal(f, "bold", 3, bdims, bnames, "a.u.", s0, s1, c->bold + s0 * c->n * c->t));
     PetscCall(NMFileSetAttributeReal(f, "bold", "dt", c->tr));
     PetscCall(NMFileSetAttributeString(f, "bold", "description", "BOLD fMRI time series, one row per (subject, region)"));
+  }
+  if (c->nparam) {
+    const PetscInt    tdims[3] = {c->s, c->n, c->nparam}, gdims[1] = {c->s};
+    const char *const tnames[] = {"subject", "region", "parameter"}, *const gnames[] = {"subject"};
+    PetscCall(NMFileSetAttributeString(f, "/", "true_model", c->model));
+    PetscCall(NMFileWriteStrings(f, "parameter_names", c->nparam, (const char *const *)c->param_names, "parameter"));
+    PetscCall(NMFileWriteReal(f, "true_parameters", 3, tdims, tnames, NULL, s0, s1, c->truth_theta + s0 * c->n * c->nparam));
+    PetscCall(NMFileWriteReal(f, "true_G", 1, gdims, gnames, NULL, s0, s1, c->truth_G + s0));
   }
   PetscCall(NMFileCommit(&f));
   PetscFunctionReturn(0);

@@ -424,6 +424,13 @@ static PetscErrorCode NMFileOpenDataset(NMFile file, const char name[], hid_t *d
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMFileHasDataset(NMFile file, const char name[], PetscBool *has)
+{
+  PetscFunctionBegin;
+  *has = (PetscBool)(H5Lexists(file->fid, name, H5P_DEFAULT) > 0);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMFileGetShape(NMFile file, const char name[], PetscInt ndim, PetscInt dims[])
 {
   hid_t   dset, space;

@@ -1,10 +1,11 @@
 #include <netmass/h5file.h>
 #include <netmass/import.h>
+#include <netmass/preprocess.h>
 #include <netmass/sys.h>
 #include "simulator_impl.h"
 #include <math.h>
 
-const char *const NMInitialTypes[] = {"default", "normal", "uniform", "NMInitialType", "NM_INITIAL_", NULL};
+const char *const NMInitialTypes[] = {"default", "normal", "uniform", "gaussian", "NMInitialType", "NM_INITIAL_", NULL};
 
 PetscErrorCode NMSimulatorCreate(MPI_Comm comm, NMSimulator *sim)
 {
@@ -106,7 +107,7 @@ PetscErrorCode NMSimulatorSetFromOptions(NMSimulator s)
   PetscCall(PetscOptionsReal("-transient", "Initial time not recorded (s)", NULL, s->transient, &s->transient, NULL));
   PetscCall(PetscOptionsEnum("-integrator", "Integration scheme", NULL, NMIntegratorTypes, (PetscEnum)s->itype, (PetscEnum *)&s->itype, NULL));
   PetscCall(PetscOptionsString("-params_file", "Per-node parameters: a header line of parameter names, then one row per node", NULL, s->params_file, s->params_file, sizeof(s->params_file), NULL));
-  PetscCall(PetscOptionsEnum("-initial", "Initial state: the model's default, or default plus normal noise, or uniform", NULL, NMInitialTypes, (PetscEnum)s->initial, (PetscEnum *)&s->initial, NULL));
+  PetscCall(PetscOptionsEnum("-initial", "Initial state: the model's resting state, that plus N(0,sd^2), U(low,high), or N(0,sd^2)", NULL, NMInitialTypes, (PetscEnum)s->initial, (PetscEnum *)&s->initial, NULL));
   PetscCall(PetscOptionsReal("-initial_sd", "SD of the normal initial perturbation", NULL, s->initial_sd, &s->initial_sd, NULL));
   PetscCall(PetscOptionsReal("-initial_low", "Lower bound of uniform initial states", NULL, s->initial_low, &s->initial_low, NULL));
   PetscCall(PetscOptionsReal("-initial_high", "Upper bound of uniform initial states", NULL, s->initial_high, &s->initial_high, NULL));
@@ -198,7 +199,7 @@ static PetscErrorCode NMSimulatorSetUpParams(NMSimulator s)
       if (!PetscIsNanReal(s->uniform[2 * p])) {
         NMRandomStream rs;
         double         u[4];
-        NMRandomStreamInit(&rs, (uint64_t)s->seed, (uint32_t)i, (uint32_t)(NM_STREAM_PARAM + p));
+        NMRandomStreamInit(&rs, (uint64_t)s->seed, (uint32_t)i, NM_STREAM(s, NM_STREAM_PARAM + p));
         NMRandomUniform4(&rs, 0, u);
         v = s->uniform[2 * p] + (s->uniform[2 * p + 1] - s->uniform[2 * p]) * u[0];
       }
@@ -237,6 +238,32 @@ static PetscErrorCode NMSimulatorLoadVelocityFile(NMSimulator s)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMSimulatorSetSubject(NMSimulator s, PetscInt subject, PetscReal G, PetscReal eps)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(!s->setup, s->comm, PETSC_ERR_ARG_WRONGSTATE, "NMSimulatorSetSubject() must come before NMSimulatorSetUp()");
+  PetscCheck(subject >= 0 && subject < (1 << 23), s->comm, PETSC_ERR_ARG_OUTOFRANGE, "subject %" PetscInt_FMT " out of range", subject);
+  s->subject     = subject;
+  s->G           = G;
+  s->perturb_eps = eps;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMSimulatorGetConnectome(NMSimulator s, NMConnectome *conn)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(s->setup, s->comm, PETSC_ERR_ARG_WRONGSTATE, "call NMSimulatorSetUp() first");
+  *conn = s->conn;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMSimulatorGetModel(NMSimulator s, const NMModelType **model)
+{
+  PetscFunctionBegin;
+  *model = s->model;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMSimulatorSetUp(NMSimulator s)
 {
   PetscLayout layout;
@@ -246,6 +273,13 @@ PetscErrorCode NMSimulatorSetUp(NMSimulator s)
   PetscCall(NMSimulatorCheckOptions(s));
   if (s->conn_path[0]) PetscCall(NMConnectomeLoad(s->comm, s->conn_path, &s->conn));
   else PetscCall(NMGeneratorOptionsGenerate(s->comm, &s->gen, s->seed, &s->conn));
+  if (s->perturb_eps > 0) {
+    PetscReal *W;
+    PetscInt   n;
+    PetscCall(NMConnectomeGetSize(s->conn, &n));
+    PetscCall(NMConnectomeGetArrays(s->conn, &W, NULL, NULL));
+    PetscCall(NMMatrixPerturb(n, W, s->perturb_eps, s->seed, s->subject));
+  }
   PetscCall(NMConnectomeGetSize(s->conn, &s->n));
   /* receivers in contiguous blocks: a node (region or whole column) is never split */
   PetscCall(PetscLayoutCreate(s->comm, &layout));

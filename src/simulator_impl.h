@@ -10,18 +10,21 @@
 #include "monitor.h"
 
 typedef enum {
-  NM_INITIAL_DEFAULT,
-  NM_INITIAL_NORMAL,
-  NM_INITIAL_UNIFORM
+  NM_INITIAL_DEFAULT, /* the model's resting state */
+  NM_INITIAL_NORMAL,  /* the resting state plus N(0, sd^2) */
+  NM_INITIAL_UNIFORM, /* U(low, high) */
+  NM_INITIAL_GAUSSIAN /* N(0, sd^2) (Sip et al.'s synthetic cohorts) */
 } NMInitialType;
 extern const char *const NMInitialTypes[];
 
-/* Random streams: b = 0 dynamics noise, 1 initial state, 2 + p parameter p. */
+/* Random streams keyed by (seed, subject, node, step): Philox stream ids a = node and
+   b = 256 subject + purpose, purpose 0 dynamics noise, 1 initial state, 2 + p parameter p. */
 enum {
   NM_STREAM_NOISE   = 0,
   NM_STREAM_INITIAL = 1,
   NM_STREAM_PARAM   = 2
 };
+#define NM_STREAM(s, purpose) ((uint32_t)(256 * (s)->subject + (purpose)))
 
 struct _n_NMSimulator {
   MPI_Comm           comm;
@@ -56,6 +59,10 @@ struct _n_NMSimulator {
   PetscReal          checkpoint_interval;
   char               checkpoint_path[PETSC_MAX_PATH_LEN];
   PetscBool          restart;
+  /* one subject of a cohort: its index keys the random streams; its connectome is the
+     base one perturbed (NMMatrixPerturb, stream = subject) */
+  PetscInt           subject;
+  PetscReal          perturb_eps;
 };
 
 /* Steps in `period` seconds; the period must be a whole number of steps. */

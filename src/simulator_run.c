@@ -19,12 +19,23 @@ static PetscErrorCode NMSimulatorInitialState(NMSimulator s, PetscReal x0[])
     PetscReal     *x = x0 + i * ns;
     m->initial_state(s->theta + i * m->nparam, x);
     if (s->initial == NM_INITIAL_DEFAULT) continue;
-    NMRandomStreamInit(&rs, (uint64_t)s->seed, (uint32_t)i, NM_STREAM_INITIAL);
+    NMRandomStreamInit(&rs, (uint64_t)s->seed, (uint32_t)i, NM_STREAM(s, NM_STREAM_INITIAL));
     for (PetscInt k = 0; k < ns; k += 4) {
       double r[4];
-      if (s->initial == NM_INITIAL_NORMAL) NMRandomNormal4(&rs, (uint64_t)(k / 4), r);
-      else NMRandomUniform4(&rs, (uint64_t)(k / 4), r);
-      for (PetscInt j = k; j < PetscMin(k + 4, ns); j++) x[j] = s->initial == NM_INITIAL_NORMAL ? x[j] + s->initial_sd * r[j - k] : s->initial_low + (s->initial_high - s->initial_low) * r[j - k];
+      if (s->initial == NM_INITIAL_UNIFORM) NMRandomUniform4(&rs, (uint64_t)(k / 4), r);
+      else NMRandomNormal4(&rs, (uint64_t)(k / 4), r);
+      for (PetscInt j = k; j < PetscMin(k + 4, ns); j++) {
+        switch (s->initial) {
+        case NM_INITIAL_NORMAL:
+          x[j] += s->initial_sd * r[j - k];
+          break;
+        case NM_INITIAL_GAUSSIAN:
+          x[j] = s->initial_sd * r[j - k];
+          break;
+        default:
+          x[j] = s->initial_low + (s->initial_high - s->initial_low) * r[j - k];
+        }
+      }
     }
   }
   PetscFunctionReturn(0);
@@ -108,7 +119,7 @@ static PetscErrorCode NMRunCreate(NMSimulator s, NMRun *r)
   r->x1 = r->xb;
   r->u0 = r->ua;
   r->u1 = r->ub;
-  for (PetscInt i = 0; i < r->nl; i++) NMRandomStreamInit(&r->streams[i], (uint64_t)s->seed, (uint32_t)(s->rstart + i), NM_STREAM_NOISE);
+  for (PetscInt i = 0; i < r->nl; i++) NMRandomStreamInit(&r->streams[i], (uint64_t)s->seed, (uint32_t)(s->rstart + i), NM_STREAM(s, NM_STREAM_NOISE));
   PetscFunctionReturn(0);
 }
 

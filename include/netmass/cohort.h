@@ -21,6 +21,9 @@ PETSC_EXTERN PetscErrorCode NMCohortGetSubjectIds(NMCohort cohort, const char *c
 PETSC_EXTERN PetscErrorCode NMCohortSetRegionLabel(NMCohort cohort, PetscInt r, const char label[]);
 PETSC_EXTERN PetscErrorCode NMCohortGetRegionLabels(NMCohort cohort, const char *const **labels);
 PETSC_EXTERN PetscErrorCode NMCohortSetSource(NMCohort cohort, const char source[]);
+/* Ground truth of a synthetic cohort, saved with it: the model, its parameter names,
+   each node's parameters theta (s x n x nparam) and each subject's coupling G (s). */
+PETSC_EXTERN PetscErrorCode NMCohortSetTruth(NMCohort cohort, const char model[], PetscInt nparam, const char *const names[], const PetscReal theta[], const PetscReal G[]);
 /* Make every rank hold rank 0's cohort (`*cohort` is NULL on the other ranks). */
 PETSC_EXTERN PetscErrorCode NMCohortBcast(MPI_Comm comm, NMCohort *cohort);
 PETSC_EXTERN PetscErrorCode NMCohortValidate(NMCohort cohort, const char origin[]);

@@ -38,6 +38,7 @@ PETSC_EXTERN PetscErrorCode NMFileGetPath(NMFile file, const char **path);
 
 /* Real (double) arrays. `dimnames` has ndim entries; `units` may be NULL. */
 PETSC_EXTERN PetscErrorCode NMFileWriteReal(NMFile file, const char name[], PetscInt ndim, const PetscInt dims[], const char *const dimnames[], const char units[], PetscInt rstart, PetscInt rend, const PetscReal local[]);
+PETSC_EXTERN PetscErrorCode NMFileHasDataset(NMFile file, const char name[], PetscBool *has);
 /* Shape of a dataset that must have `ndim` dimensions. */
 PETSC_EXTERN PetscErrorCode NMFileGetShape(NMFile file, const char name[], PetscInt ndim, PetscInt dims[]);
 /* Read rows [rstart, rend) of the leading dimension into `local` (caller-allocated). */

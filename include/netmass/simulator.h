@@ -13,6 +13,8 @@
      tavg (time, region, state): their averages over windows of -monitor_tavg_period s
      bold (time, region): Balloon-Windkessel BOLD of the first coupling output, every -monitor_bold_tr s */
 #include <petscviewer.h>
+#include <netmass/connectome.h>
+#include <netmass/model.h>
 
 typedef struct _n_NMSimulator *NMSimulator;
 
@@ -20,10 +22,27 @@ typedef struct _n_NMSimulator *NMSimulator;
 
 PETSC_EXTERN PetscErrorCode NMSimulatorCreate(MPI_Comm comm, NMSimulator *sim);
 PETSC_EXTERN PetscErrorCode NMSimulatorSetFromOptions(NMSimulator sim);
+/* One subject of a synthetic cohort (before SetUp): the subject index keys every random
+   stream (parameters, initial state, noise), the coupling is G, and the connectome is
+   the configured one perturbed by eps (NMMatrixPerturb, stream = subject). */
+PETSC_EXTERN PetscErrorCode NMSimulatorSetSubject(NMSimulator sim, PetscInt subject, PetscReal G, PetscReal eps);
 PETSC_EXTERN PetscErrorCode NMSimulatorSetUp(NMSimulator sim);
+/* After SetUp: the connectome the run uses, and the model (not owned by the caller). */
+PETSC_EXTERN PetscErrorCode NMSimulatorGetConnectome(NMSimulator sim, NMConnectome *conn);
+PETSC_EXTERN PetscErrorCode NMSimulatorGetModel(NMSimulator sim, const NMModelType **model);
 /* Integrate and write the monitors to `path` (atomically). A state that becomes NaN or
    Inf stops the run with an error naming the step and node; the output written so far
    is kept, marked incomplete (attribute complete = 0). */
 PETSC_EXTERN PetscErrorCode NMSimulatorRun(NMSimulator sim, const char path[]);
 PETSC_EXTERN PetscErrorCode NMSimulatorView(NMSimulator sim, PetscViewer viewer);
 PETSC_EXTERN PetscErrorCode NMSimulatorDestroy(NMSimulator *sim);
+
+/* A synthetic cohort (Sip et al. 2023, Methods): S subjects simulated with the same
+   options, subject s with its own random streams, coupling G_s = linspace(G_lo, G_hi, S)
+   and the connectome perturbed per subject; written as a cohort file with the observed
+   first state of one monitor and the ground truth. Options -cohort_*. */
+typedef struct _n_NMCohortSpec *NMCohortSpec;
+PETSC_EXTERN PetscErrorCode NMCohortSpecCreate(MPI_Comm comm, NMCohortSpec *spec);
+PETSC_EXTERN PetscErrorCode NMCohortSpecGetSubjects(NMCohortSpec spec, PetscInt *subjects);
+PETSC_EXTERN PetscErrorCode NMCohortSpecRun(NMCohortSpec spec, const char path[]);
+PETSC_EXTERN PetscErrorCode NMCohortSpecDestroy(NMCohortSpec *spec);

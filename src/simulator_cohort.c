@@ -1,0 +1,195 @@
+#include <netmass/cohort.h>
+#include <netmass/h5file.h>
+#include <netmass/preprocess.h>
+#include <netmass/simulator.h>
+#include <netmass/sys.h>
+#include <unistd.h>
+
+/* Synthetic cohorts (Sip et al. 2023, Methods: the Hopf and pMFM test cases): S subjects
+   simulated with the same options, subject s with its own random streams (parameters
+   drawn per region, initial state, noise), coupling G_s = linspace(G_lo, G_hi, S), and the
+   configured connectome perturbed by eps. The observed signal is the first state of one
+   monitor; the cohort file holds it as "bold" (subject x region x time, dt = the
+   monitor's period), with the subjects' connectomes and the ground truth (parameters
+   of every region, G of every subject). */
+
+typedef enum {
+  NM_OBSERVE_RAW,
+  NM_OBSERVE_TAVG,
+  NM_OBSERVE_BOLD
+} NMObserve;
+static const char *const NMObserveTypes[] = {"raw", "tavg", "bold", "NMObserve", "NM_OBSERVE_", NULL};
+
+typedef enum {
+  NM_ZSCORE_GLOBAL,
+  NM_ZSCORE_REGION,
+  NM_ZSCORE_NONE
+} NMZScore;
+static const char *const NMZScoreTypes[] = {"global", "region", "none", "NMZScore", "NM_ZSCORE_", NULL};
+
+struct _n_NMCohortSpec {
+  MPI_Comm  comm;
+  PetscInt  subjects;
+  PetscReal G[2], eps;
+  NMObserve observe;
+  NMZScore  zscore;
+};
+
+PetscErrorCode NMCohortSpecCreate(MPI_Comm comm, NMCohortSpec *spec)
+{
+  PetscInt     nG = 2;
+  PetscBool    set;
+  NMCohortSpec co;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&co));
+  co->comm     = comm;
+  co->subjects = 0;
+  co->G[0] = co->G[1] = 1;
+  co->eps             = 0;
+  co->observe         = NM_OBSERVE_RAW;
+  co->zscore          = NM_ZSCORE_GLOBAL;
+  PetscOptionsBegin(comm, NULL, "netmass simulate: synthetic cohort (Sip et al. 2023)", "netmass");
+  PetscCall(PetscOptionsInt("-cohort_subjects", "Simulate this many subjects into a cohort file (0: one simulation)", NULL, co->subjects, &co->subjects, NULL));
+  PetscCall(PetscOptionsRealArray("-cohort_G", "Coupling of the subjects: lo,hi spaced linearly over subjects", NULL, co->G, &nG, &set));
+  PetscCall(PetscOptionsReal("-cohort_perturb_eps", "Perturb each subject's connectome by eps max(W) N(0,1) on its edges", NULL, co->eps, &co->eps, NULL));
+  PetscCall(PetscOptionsEnum("-cohort_observe", "Monitor whose first state is observed", NULL, NMObserveTypes, (PetscEnum)co->observe, (PetscEnum *)&co->observe, NULL));
+  PetscCall(PetscOptionsEnum("-cohort_zscore", "Normalise the observations: with the mean and SD of the whole set (Sip et al.), per region, or not", NULL, NMZScoreTypes, (PetscEnum)co->zscore, (PetscEnum *)&co->zscore, NULL));
+  PetscOptionsEnd();
+  PetscCheck(co->subjects >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-cohort_subjects %" PetscInt_FMT " must be >= 0", co->subjects);
+  PetscCheck(!set || nG == 2 || nG == 1, comm, PETSC_ERR_ARG_WRONG, "-cohort_G needs lo,hi (or one value for every subject)");
+  if (set && nG == 1) co->G[1] = co->G[0];
+  PetscCheck(co->eps >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-cohort_perturb_eps %g must be >= 0", (double)co->eps);
+  *spec = co;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMCohortSpecGetSubjects(NMCohortSpec co, PetscInt *subjects)
+{
+  PetscFunctionBegin;
+  *subjects = co->subjects;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMCohortSpecDestroy(NMCohortSpec *spec)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(*spec));
+  PetscFunctionReturn(0);
+}
+
+/* The observed series (region x time) of one subject's result file, and its parameters. */
+static PetscErrorCode NMReadSubject(MPI_Comm comm, const char path[], NMObserve observe, PetscInt n, PetscInt *t, PetscReal *dt, PetscReal **obs, PetscReal theta[])
+{
+  static const char *const names[] = {"raw", "tavg", "bold"};
+  NMFile                   f;
+  PetscInt                 dims[3], nd = observe == NM_OBSERVE_BOLD ? 2 : 3, w;
+  PetscReal               *data;
+  PetscBool                found, has;
+
+  PetscFunctionBegin;
+  PetscCall(NMFileOpen(comm, path, NM_FORMAT_SIMULATION, &f));
+  PetscCall(NMFileHasDataset(f, names[observe], &has));
+  PetscCheck(has, comm, PETSC_ERR_ARG_WRONG, "-cohort_observe %s: the simulation has no %s monitor; set -monitor_%s", names[observe], names[observe], observe == NM_OBSERVE_BOLD ? "bold_tr" : observe == NM_OBSERVE_RAW ? "raw_period" : "tavg_period");
+  PetscCall(NMFileGetShape(f, names[observe], nd, dims));
+  w = nd == 3 ? dims[2] : 1;
+  PetscCall(PetscMalloc1(dims[0] * dims[1] * w, &data));
+  PetscCall(NMFileReadReal(f, names[observe], 0, dims[0], data));
+  PetscCall(NMFileGetAttributeReal(f, names[observe], "dt", dt, &found));
+  PetscCall(NMFileReadReal(f, "parameters", 0, n, theta));
+  PetscCall(NMFileDestroy(&f));
+  *t = dims[0];
+  PetscCall(PetscMalloc1(n * dims[0], obs));
+  for (PetscInt k = 0; k < dims[0]; k++)
+    for (PetscInt r = 0; r < n; r++) (*obs)[r * dims[0] + k] = data[(k * n + r) * w];
+  PetscCall(PetscFree(data));
+  PetscFunctionReturn(0);
+}
+
+/* z-score the observations with one mean and SD over the whole set (Sip et al.), or per
+   region. */
+static PetscErrorCode NMCohortNormalise(NMZScore how, PetscInt s, PetscInt n, PetscInt t, PetscReal x[])
+{
+  PetscFunctionBegin;
+  if (how == NM_ZSCORE_REGION) PetscCall(NMTimeSeriesZScore(s * n, t, x));
+  if (how == NM_ZSCORE_GLOBAL) {
+    PetscReal mean = 0, var = 0;
+    const PetscInt m = s * n * t;
+    for (PetscInt i = 0; i < m; i++) mean += x[i];
+    mean /= m;
+    for (PetscInt i = 0; i < m; i++) var += PetscSqr(x[i] - mean);
+    var /= m;
+    PetscCheck(var > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "the cohort's observations are constant; they cannot be z-scored (-cohort_zscore none)");
+    for (PetscInt i = 0; i < m; i++) x[i] = (x[i] - mean) / PetscSqrtReal(var);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMCohortSpecRun(NMCohortSpec co, const char path[])
+{
+  const PetscInt     S = co->subjects;
+  NMCohort           cohort = NULL;
+  PetscReal         *theta = NULL, *G, *obs, dt = 0, *w, *l, *bold;
+  PetscInt           n = 0, t = 0, np = 0;
+  const NMModelType *model = NULL;
+  char               tmp[PETSC_MAX_PATH_LEN], source[PETSC_MAX_PATH_LEN + 256], id[32];
+  PetscMPIInt        rank;
+
+  PetscFunctionBeginUser;
+  PetscCheck(S > 0, co->comm, PETSC_ERR_ARG_OUTOFRANGE, "-cohort_subjects must be positive to simulate a cohort");
+  PetscCallMPI(MPI_Comm_rank(co->comm, &rank));
+  PetscCall(PetscMalloc1(S, &G));
+  for (PetscInt s = 0; s < S; s++) G[s] = S > 1 ? co->G[0] + (co->G[1] - co->G[0]) * s / (S - 1) : co->G[0];
+  for (PetscInt s = 0; s < S; s++) {
+    NMSimulator  sim;
+    NMConnectome conn;
+    PetscReal   *cw, *cl;
+    PetscInt     ts = 0;
+    PetscCall(NMSimulatorCreate(co->comm, &sim));
+    PetscCall(NMSimulatorSetFromOptions(sim));
+    PetscCall(NMSimulatorSetSubject(sim, s, G[s], co->eps));
+    PetscCall(NMSimulatorSetUp(sim));
+    PetscCall(NMSimulatorGetModel(sim, &model));
+    PetscCall(NMSimulatorGetConnectome(sim, &conn));
+    PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.subject%" PetscInt_FMT ".h5", path, s));
+    PetscCall(NMSimulatorRun(sim, tmp));
+    if (!cohort) {
+      PetscCall(NMConnectomeGetSize(conn, &n));
+      np = model->nparam;
+      PetscCall(PetscMalloc1(S * n * np, &theta));
+    }
+    PetscCall(NMReadSubject(co->comm, tmp, co->observe, n, &ts, &dt, &obs, theta + s * n * np));
+    if (!rank) (void)unlink(tmp);
+    if (!cohort) {
+      t = ts;
+      PetscCall(NMCohortCreate(co->comm, S, n, t, &cohort));
+      PetscCall(NMCohortGetArrays(cohort, &w, &l, &bold));
+    }
+    PetscCall(NMConnectomeGetArrays(conn, &cw, &cl, NULL));
+    PetscCall(PetscArraycpy(w + s * n * n, cw, n * n));
+    PetscCall(PetscArraycpy(l + s * n * n, cl, n * n));
+    PetscCall(PetscArraycpy(bold + s * n * t, obs, n * t));
+    PetscCall(PetscFree(obs));
+    PetscCall(PetscSNPrintf(id, sizeof(id), "synthetic_%03" PetscInt_FMT, s));
+    PetscCall(NMCohortSetSubjectId(cohort, s, id));
+    PetscCall(NMSimulatorDestroy(&sim));
+    PetscCall(PetscPrintf(co->comm, "  subject %" PetscInt_FMT " of %" PetscInt_FMT ": G = %g\n", s + 1, S, (double)G[s]));
+  }
+  PetscCall(NMCohortNormalise(co->zscore, S, n, t, bold));
+  PetscCall(NMCohortSetTR(cohort, dt));
+  {
+    const char **names;
+    PetscCall(PetscMalloc1(np, &names));
+    for (PetscInt p = 0; p < np; p++) names[p] = model->params[p].name;
+    PetscCall(NMCohortSetTruth(cohort, model->name, np, names, theta, G));
+    PetscCall(PetscFree(names));
+  }
+  PetscCall(NMFormat(source, sizeof(source), "synthetic cohort: model %s, %" PetscInt_FMT " subjects, G %g..%g, connectome perturbation %g, observed %s (first state), z-score %s", model->name, S, (double)co->G[0], (double)co->G[1], (double)co->eps, NMObserveTypes[co->observe], NMZScoreTypes[co->zscore]));
+  PetscCall(NMCohortSetSource(cohort, source));
+  PetscCall(NMCohortSave(cohort, path));
+  PetscCall(NMCohortView(cohort, PETSC_VIEWER_STDOUT_(co->comm)));
+  PetscCall(NMCohortDestroy(&cohort));
+  PetscCall(PetscFree(theta));
+  PetscCall(PetscFree(G));
+  PetscFunctionReturn(0);
+}
