@@ -1,6 +1,5 @@
 #include <netmass/h5file.h>
 #include <netmass/import.h>
-#include <netmass/preprocess.h>
 #include <netmass/sys.h>
 #include "simulator_impl.h"
 #include <math.h>
@@ -44,39 +43,43 @@ PetscErrorCode NMSimulatorDestroy(NMSimulator *sim)
   PetscCall(NMIntegratorDestroy(&s->integ));
   PetscCall(NMConnectomeDestroy(&s->conn));
   PetscCall(NMDelayModelDestroy(&s->dm));
-  PetscCall(PetscFree2(s->theta_global, s->uniform));
+  PetscCall(PetscFree2(s->theta_global, s->draw));
   PetscCall(PetscFree(s->theta));
   PetscCall(PetscFree(*sim));
   PetscFunctionReturn(0);
 }
 
-/* The model's parameters as options -<model>_<name> (one value for every node) and
-   -<model>_<name>_uniform lo,hi (each node drawn uniformly, keyed by (seed, node)). */
+/* The model's parameters as options: -<model>_<name> v (every node), or drawn per node
+   (keyed by seed, subject and node) with -<model>_<name>_uniform lo,hi or
+   -<model>_<name>_normal mean,sd[,floor] (Sip et al.'s pMFM noise: N(0.04, 0.01^2) >= 0.001). */
 static PetscErrorCode NMSimulatorParamOptions(NMSimulator s)
 {
   const NMModelType *m = s->model;
 
   PetscFunctionBegin;
-  PetscCall(PetscFree2(s->theta_global, s->uniform));
-  PetscCall(PetscMalloc2(m->nparam, &s->theta_global, 2 * m->nparam, &s->uniform));
+  PetscCall(PetscFree2(s->theta_global, s->draw));
+  PetscCall(PetscMalloc2(m->nparam, &s->theta_global, m->nparam, &s->draw));
   PetscOptionsBegin(s->comm, NULL, "Node model parameters", "netmass");
   for (PetscInt p = 0; p < m->nparam; p++) {
-    char      opt[96], help[256];
-    PetscReal range[2];
-    PetscInt  nr = 2;
-    PetscBool set;
+    char      opt[96], opt2[112], help[256];
+    PetscReal v[3];
+    PetscInt  nv = 2;
+    PetscBool set, set2;
     s->theta_global[p] = m->params[p].value;
+    PetscCall(PetscMemzero(&s->draw[p], sizeof(s->draw[p])));
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-%s_%s", m->name, m->params[p].name));
     PetscCall(PetscSNPrintf(help, sizeof(help), "%s (%s)", m->params[p].description, m->params[p].units));
     PetscCall(PetscOptionsReal(opt, help, NULL, s->theta_global[p], &s->theta_global[p], NULL));
-    PetscCall(PetscStrlcat(opt, "_uniform", sizeof(opt)));
-    PetscCall(PetscOptionsRealArray(opt, "Draw per node uniformly in [lo, hi]", NULL, range, &nr, &set));
-    PetscCheck(!set || (nr == 2 && range[0] <= range[1]), s->comm, PETSC_ERR_ARG_WRONG, "%s needs two values lo,hi with lo <= hi", opt);
-    s->uniform[2 * p] = s->uniform[2 * p + 1] = NAN;
-    if (set) {
-      s->uniform[2 * p]     = range[0];
-      s->uniform[2 * p + 1] = range[1];
-    }
+    PetscCall(PetscSNPrintf(opt2, sizeof(opt2), "%s_uniform", opt));
+    PetscCall(PetscOptionsRealArray(opt2, "Draw per node uniformly in [lo, hi]", NULL, v, &nv, &set));
+    PetscCheck(!set || (nv == 2 && v[0] <= v[1]), s->comm, PETSC_ERR_ARG_WRONG, "%s needs two values lo,hi with lo <= hi", opt2);
+    if (set) s->draw[p] = (NMParamDraw){NM_DRAW_UNIFORM, v[0], v[1], 0};
+    nv = 3;
+    PetscCall(PetscSNPrintf(opt2, sizeof(opt2), "%s_normal", opt));
+    PetscCall(PetscOptionsRealArray(opt2, "Draw per node from N(mean, sd^2), floored at an optional third value", NULL, v, &nv, &set2));
+    PetscCheck(!set2 || ((nv == 2 || nv == 3) && v[1] >= 0), s->comm, PETSC_ERR_ARG_WRONG, "%s needs mean,sd[,floor] with sd >= 0", opt2);
+    PetscCheck(!(set && set2), s->comm, PETSC_ERR_ARG_WRONG, "%s: give either _uniform or _normal", opt);
+    if (set2) s->draw[p] = (NMParamDraw){NM_DRAW_NORMAL, v[0], v[1], nv == 3 ? v[2] : -PETSC_MAX_REAL};
   }
   PetscOptionsEnd();
   PetscFunctionReturn(0);
@@ -120,6 +123,8 @@ PetscErrorCode NMSimulatorSetFromOptions(NMSimulator s)
   PetscOptionsEnd();
   PetscCall(NMModelFind(s->comm, model, &s->model));
   PetscCall(NMSimulatorParamOptions(s));
+  PetscCall(NMPreprocessSetFromOptions(&s->pp));
+  PetscCheck(!s->pp.zscore, s->comm, PETSC_ERR_ARG_WRONG, "-zscore applies to imported time series, not to a simulation");
   PetscFunctionReturn(0);
 }
 
@@ -195,13 +200,17 @@ static PetscErrorCode NMSimulatorSetUpParams(NMSimulator s)
   PetscCall(PetscMalloc1((size_t)s->n * m->nparam + 1, &s->theta));
   for (PetscInt i = 0; i < s->n; i++)
     for (PetscInt p = 0; p < m->nparam; p++) {
-      PetscReal v = s->theta_global[p];
-      if (!PetscIsNanReal(s->uniform[2 * p])) {
-        NMRandomStream rs;
-        double         u[4];
-        NMRandomStreamInit(&rs, (uint64_t)s->seed, (uint32_t)i, NM_STREAM(s, NM_STREAM_PARAM + p));
-        NMRandomUniform4(&rs, 0, u);
-        v = s->uniform[2 * p] + (s->uniform[2 * p + 1] - s->uniform[2 * p]) * u[0];
+      const NMParamDraw *d = &s->draw[p];
+      PetscReal          v = s->theta_global[p];
+      NMRandomStream     rs;
+      double             r[4];
+      NMRandomStreamInit(&rs, (uint64_t)s->seed, (uint32_t)i, NM_STREAM(s, NM_STREAM_PARAM + p));
+      if (d->kind == NM_DRAW_UNIFORM) {
+        NMRandomUniform4(&rs, 0, r);
+        v = d->a + (d->b - d->a) * r[0];
+      } else if (d->kind == NM_DRAW_NORMAL) {
+        NMRandomNormal4(&rs, 0, r);
+        v = PetscMax(d->a + d->b * r[0], d->c);
       }
       s->theta[i * m->nparam + p] = v;
     }
@@ -249,6 +258,15 @@ PetscErrorCode NMSimulatorSetSubject(NMSimulator s, PetscInt subject, PetscReal 
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMSimulatorSetDuration(NMSimulator s, PetscReal duration, PetscReal transient)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(!s->setup, s->comm, PETSC_ERR_ARG_WRONGSTATE, "NMSimulatorSetDuration() must come before NMSimulatorSetUp()");
+  s->duration  = duration;
+  s->transient = transient;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMSimulatorGetConnectome(NMSimulator s, NMConnectome *conn)
 {
   PetscFunctionBeginUser;
@@ -273,6 +291,7 @@ PetscErrorCode NMSimulatorSetUp(NMSimulator s)
   PetscCall(NMSimulatorCheckOptions(s));
   if (s->conn_path[0]) PetscCall(NMConnectomeLoad(s->comm, s->conn_path, &s->conn));
   else PetscCall(NMGeneratorOptionsGenerate(s->comm, &s->gen, s->seed, &s->conn));
+  PetscCall(NMPreprocessConnectome(&s->pp, s->conn, s->seed));
   if (s->perturb_eps > 0) {
     PetscReal *W;
     PetscInt   n;

@@ -31,14 +31,15 @@ struct _n_NMCohortSpec {
   MPI_Comm  comm;
   PetscInt  subjects;
   PetscReal G[2], eps;
+  PetscReal search[3], search_duration; /* G grid lo,hi,count; count 0: no search */
   NMObserve observe;
   NMZScore  zscore;
 };
 
 PetscErrorCode NMCohortSpecCreate(MPI_Comm comm, NMCohortSpec *spec)
 {
-  PetscInt     nG = 2;
-  PetscBool    set;
+  PetscInt     nG = 2, ns = 3;
+  PetscBool    set, sset;
   NMCohortSpec co;
 
   PetscFunctionBeginUser;
@@ -49,9 +50,12 @@ PetscErrorCode NMCohortSpecCreate(MPI_Comm comm, NMCohortSpec *spec)
   co->eps             = 0;
   co->observe         = NM_OBSERVE_RAW;
   co->zscore          = NM_ZSCORE_GLOBAL;
+  co->search_duration = 240;
   PetscOptionsBegin(comm, NULL, "netmass simulate: synthetic cohort (Sip et al. 2023)", "netmass");
   PetscCall(PetscOptionsInt("-cohort_subjects", "Simulate this many subjects into a cohort file (0: one simulation)", NULL, co->subjects, &co->subjects, NULL));
   PetscCall(PetscOptionsRealArray("-cohort_G", "Coupling of the subjects: lo,hi spaced linearly over subjects", NULL, co->G, &nG, &set));
+  PetscCall(PetscOptionsRealArray("-cohort_G_search", "Per subject, the G in linspace(lo, hi, count) whose run gives the largest mean FC (Sip et al.'s pMFM cohort); lo,hi,count", NULL, co->search, &ns, &sset));
+  PetscCall(PetscOptionsReal("-cohort_search_duration", "Length of each search run (s); FC over its second half", NULL, co->search_duration, &co->search_duration, NULL));
   PetscCall(PetscOptionsReal("-cohort_perturb_eps", "Perturb each subject's connectome by eps max(W) N(0,1) on its edges", NULL, co->eps, &co->eps, NULL));
   PetscCall(PetscOptionsEnum("-cohort_observe", "Monitor whose first state is observed", NULL, NMObserveTypes, (PetscEnum)co->observe, (PetscEnum *)&co->observe, NULL));
   PetscCall(PetscOptionsEnum("-cohort_zscore", "Normalise the observations: with the mean and SD of the whole set (Sip et al.), per region, or not", NULL, NMZScoreTypes, (PetscEnum)co->zscore, (PetscEnum *)&co->zscore, NULL));
@@ -59,6 +63,10 @@ PetscErrorCode NMCohortSpecCreate(MPI_Comm comm, NMCohortSpec *spec)
   PetscCheck(co->subjects >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-cohort_subjects %" PetscInt_FMT " must be >= 0", co->subjects);
   PetscCheck(!set || nG == 2 || nG == 1, comm, PETSC_ERR_ARG_WRONG, "-cohort_G needs lo,hi (or one value for every subject)");
   if (set && nG == 1) co->G[1] = co->G[0];
+  PetscCheck(!sset || (ns == 3 && co->search[2] >= 1 && co->search[2] == PetscFloorReal(co->search[2])), comm, PETSC_ERR_ARG_WRONG, "-cohort_G_search needs lo,hi,count with a whole count >= 1");
+  PetscCheck(!(set && sset), comm, PETSC_ERR_ARG_WRONG, "give either -cohort_G or -cohort_G_search");
+  if (!sset) co->search[2] = 0;
+  PetscCheck(co->search_duration > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-cohort_search_duration %g s must be positive", (double)co->search_duration);
   PetscCheck(co->eps >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-cohort_perturb_eps %g must be >= 0", (double)co->eps);
   *spec = co;
   PetscFunctionReturn(0);
@@ -106,6 +114,71 @@ static PetscErrorCode NMReadSubject(MPI_Comm comm, const char path[], NMObserve 
   PetscFunctionReturn(0);
 }
 
+/* Mean Pearson correlation over region pairs of x (n x t), from sample t0 on. */
+static PetscReal NMMeanFC(const PetscReal *x, PetscInt n, PetscInt t, PetscInt t0)
+{
+  PetscReal sum = 0;
+  PetscInt  m   = t - t0;
+  for (PetscInt i = 0; i < n; i++)
+    for (PetscInt j = i + 1; j < n; j++) {
+      PetscReal mi = 0, mj = 0, cij = 0, ci = 0, cj = 0;
+      for (PetscInt k = t0; k < t; k++) {
+        mi += x[i * t + k] / m;
+        mj += x[j * t + k] / m;
+      }
+      for (PetscInt k = t0; k < t; k++) {
+        cij += (x[i * t + k] - mi) * (x[j * t + k] - mj);
+        ci += PetscSqr(x[i * t + k] - mi);
+        cj += PetscSqr(x[j * t + k] - mj);
+      }
+      sum += ci > 0 && cj > 0 ? cij / PetscSqrtReal(ci * cj) : 0;
+    }
+  return n > 1 ? sum / (n * (n - 1) / 2) : 0;
+}
+
+/* Sip et al.'s choice of G for a pMFM subject: the grid value whose run of
+   -cohort_search_duration s has the largest mean FC over its second half. */
+static PetscErrorCode NMCohortSearchG(NMCohortSpec co, PetscInt subject, const char path[], PetscReal *G)
+{
+  const PetscInt K    = (PetscInt)co->search[2];
+  PetscReal      best = -PETSC_MAX_REAL;
+  char           tmp[PETSC_MAX_PATH_LEN];
+  PetscMPIInt    rank;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(co->comm, &rank));
+  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.search%" PetscInt_FMT ".h5", path, subject));
+  for (PetscInt k = 0; k < K; k++) {
+    PetscReal          g = K > 1 ? co->search[0] + (co->search[1] - co->search[0]) * k / (K - 1) : co->search[0], dt, fc, *obs, *theta;
+    NMSimulator        sim;
+    NMConnectome       conn;
+    const NMModelType *model;
+    PetscInt           n, t;
+    PetscCall(NMSimulatorCreate(co->comm, &sim));
+    PetscCall(NMSimulatorSetFromOptions(sim));
+    PetscCall(NMSimulatorSetSubject(sim, subject, g, co->eps));
+    PetscCall(NMSimulatorSetDuration(sim, co->search_duration, 0));
+    PetscCall(NMSimulatorSetUp(sim));
+    PetscCall(NMSimulatorGetConnectome(sim, &conn));
+    PetscCall(NMSimulatorGetModel(sim, &model));
+    PetscCall(NMConnectomeGetSize(conn, &n));
+    PetscCall(NMSimulatorRun(sim, tmp));
+    PetscCall(PetscMalloc1(n * model->nparam, &theta));
+    PetscCall(NMReadSubject(co->comm, tmp, co->observe, n, &t, &dt, &obs, theta));
+    fc = NMMeanFC(obs, n, t, t / 2);
+    if (fc > best) {
+      best = fc;
+      *G   = g;
+    }
+    PetscCall(PetscFree(obs));
+    PetscCall(PetscFree(theta));
+    PetscCall(NMSimulatorDestroy(&sim));
+  }
+  if (!rank) (void)unlink(tmp);
+  PetscCall(PetscPrintf(co->comm, "  subject %" PetscInt_FMT ": G = %g gives the largest mean FC, %.3f, over %" PetscInt_FMT " values in [%g, %g]\n", subject + 1, (double)*G, (double)best, K, (double)co->search[0], (double)co->search[1]));
+  PetscFunctionReturn(0);
+}
+
 /* z-score the observations with one mean and SD over the whole set (Sip et al.), or per
    region. */
 static PetscErrorCode NMCohortNormalise(NMZScore how, PetscInt s, PetscInt n, PetscInt t, PetscReal x[])
@@ -139,7 +212,10 @@ PetscErrorCode NMCohortSpecRun(NMCohortSpec co, const char path[])
   PetscCheck(S > 0, co->comm, PETSC_ERR_ARG_OUTOFRANGE, "-cohort_subjects must be positive to simulate a cohort");
   PetscCallMPI(MPI_Comm_rank(co->comm, &rank));
   PetscCall(PetscMalloc1(S, &G));
-  for (PetscInt s = 0; s < S; s++) G[s] = S > 1 ? co->G[0] + (co->G[1] - co->G[0]) * s / (S - 1) : co->G[0];
+  for (PetscInt s = 0; s < S; s++) {
+    if (co->search[2] > 0) PetscCall(NMCohortSearchG(co, s, path, &G[s]));
+    else G[s] = S > 1 ? co->G[0] + (co->G[1] - co->G[0]) * s / (S - 1) : co->G[0];
+  }
   for (PetscInt s = 0; s < S; s++) {
     NMSimulator  sim;
     NMConnectome conn;
@@ -184,7 +260,7 @@ PetscErrorCode NMCohortSpecRun(NMCohortSpec co, const char path[])
     PetscCall(NMCohortSetTruth(cohort, model->name, np, names, theta, G));
     PetscCall(PetscFree(names));
   }
-  PetscCall(NMFormat(source, sizeof(source), "synthetic cohort: model %s, %" PetscInt_FMT " subjects, G %g..%g, connectome perturbation %g, observed %s (first state), z-score %s", model->name, S, (double)co->G[0], (double)co->G[1], (double)co->eps, NMObserveTypes[co->observe], NMZScoreTypes[co->zscore]));
+  PetscCall(NMFormat(source, sizeof(source), "synthetic cohort: model %s, %" PetscInt_FMT " subjects, G %g..%g%s, connectome perturbation %g, observed %s (first state), z-score %s", model->name, S, (double)(co->search[2] > 0 ? co->search[0] : co->G[0]), (double)(co->search[2] > 0 ? co->search[1] : co->G[1]), co->search[2] > 0 ? " (the largest mean FC per subject)" : "", (double)co->eps, NMObserveTypes[co->observe], NMZScoreTypes[co->zscore]));
   PetscCall(NMCohortSetSource(cohort, source));
   PetscCall(NMCohortSave(cohort, path));
   PetscCall(NMCohortView(cohort, PETSC_VIEWER_STDOUT_(co->comm)));

@@ -7,6 +7,7 @@
 #include <netmass/integrator.h>
 #include <netmass/model.h>
 #include <netmass/rng.h>
+#include <netmass/preprocess.h>
 #include "monitor.h"
 
 typedef enum {
@@ -26,6 +27,16 @@ enum {
 };
 #define NM_STREAM(s, purpose) ((uint32_t)(256 * (s)->subject + (purpose)))
 
+/* A parameter drawn per node: U(a, b), or N(a, b^2) floored at c. */
+typedef struct {
+  enum {
+    NM_DRAW_NONE,
+    NM_DRAW_UNIFORM,
+    NM_DRAW_NORMAL
+  } kind;
+  PetscReal a, b, c;
+} NMParamDraw;
+
 struct _n_NMSimulator {
   MPI_Comm           comm;
   PetscMPIInt        rank, size;
@@ -44,7 +55,7 @@ struct _n_NMSimulator {
   PetscInt           n, rstart, rend, nlocal;
   /* parameters: global values, per-node uniform ranges, or a file */
   PetscReal         *theta_global; /* nparam */
-  PetscReal         *uniform;      /* nparam x 2, NaN when not set */
+  NMParamDraw       *draw;         /* nparam: how each parameter varies over nodes */
   char               params_file[PETSC_MAX_PATH_LEN];
   PetscReal         *theta;        /* n x nparam (all nodes, identical on every rank) */
   /* initial state */
@@ -63,6 +74,7 @@ struct _n_NMSimulator {
      base one perturbed (NMMatrixPerturb, stream = subject) */
   PetscInt           subject;
   PetscReal          perturb_eps;
+  NMPreprocess       pp; /* preprocessing of the connectome before the run */
 };
 
 /* Steps in `period` seconds; the period must be a whole number of steps. */

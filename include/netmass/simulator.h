@@ -26,6 +26,8 @@ PETSC_EXTERN PetscErrorCode NMSimulatorSetFromOptions(NMSimulator sim);
    stream (parameters, initial state, noise), the coupling is G, and the connectome is
    the configured one perturbed by eps (NMMatrixPerturb, stream = subject). */
 PETSC_EXTERN PetscErrorCode NMSimulatorSetSubject(NMSimulator sim, PetscInt subject, PetscReal G, PetscReal eps);
+/* Override -duration and -transient (s), before SetUp. */
+PETSC_EXTERN PetscErrorCode NMSimulatorSetDuration(NMSimulator sim, PetscReal duration, PetscReal transient);
 PETSC_EXTERN PetscErrorCode NMSimulatorSetUp(NMSimulator sim);
 /* After SetUp: the connectome the run uses, and the model (not owned by the caller). */
 PETSC_EXTERN PetscErrorCode NMSimulatorGetConnectome(NMSimulator sim, NMConnectome *conn);
