@@ -1,0 +1,106 @@
+/* The connectome tensor: its contraction equals the direct sum
+   u_r(t) = G sum_e K0[r,e] sum_tau D[e,r,tau] c_e(t - tau) over a history written step by
+   step (ring-buffer wrap-around included), and its memory grows with the stored entries,
+   not with N^2 x bins (1000-column fully connected ring with gamma kernels). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "../nm_test.h"
+#include <netmass/connectome_tensor.h>
+#include <netmass/generators.h>
+#include <netmass/sys.h>
+
+static PetscReal signal(PetscInt node, PetscInt64 step)
+{
+  return PetscSinReal(0.37 * node + 0.05 * (PetscReal)step) + 0.01 * node;
+}
+
+static void test_contraction(void **state)
+{
+  NMGeometricParams gp = {30, 40.0, 15.0};
+  NMConnectome      conn;
+  NMDelayModel      dm;
+  NMTensor          t;
+  PetscReal        *W, *L, c[30], u[30], w[2000];
+  const PetscReal   dt = 1e-3, G = 0.7;
+  PetscInt          n = 30;
+
+  (void)state;
+  PetscMemzero(&dm, sizeof(dm));
+  dm.type      = NM_DELAY_GAMMA;
+  dm.peak      = 5;
+  dm.halfwidth = 2;
+  dm.max_lag   = 60;
+  assert_int_equal(NMGenerateGeometric(PETSC_COMM_WORLD, &gp, 3, &conn), 0);
+  assert_int_equal(NMConnectomeGetArrays(conn, &W, &L, NULL), 0);
+  W[4 * n + 4] = 0.5; /* a self-connection too */
+  assert_int_equal(NMTensorCreate(PETSC_COMM_WORLD, conn, &dm, dt, 0, n, 1, &t), 0);
+  for (PetscInt i = 0; i < n; i++) c[i] = signal(i, 0);
+  assert_int_equal(NMTensorInitHistory(t, c), 0);
+  for (PetscInt64 step = 1; step <= 300; step++) {
+    for (PetscInt i = 0; i < n; i++) c[i] = signal(i, step);
+    assert_int_equal(NMTensorPush(t, step, c), 0);
+    if (step % 50) continue;
+    assert_int_equal(NMTensorContract(t, step + 1, G, u), 0);
+    for (PetscInt r = 0; r < n; r++) {
+      PetscReal direct = 0;
+      for (PetscInt e = 0; e < n; e++) {
+        PetscInt  first, nb;
+        PetscReal sub, trunc;
+        if (W[r * n + e] == 0) continue;
+        assert_int_equal(NMDelayKernelDiscretize(&dm, L[r * n + e], dt, &first, &nb, w, &sub, &trunc), 0);
+        for (PetscInt b = 0; b < nb; b++) {
+          PetscInt64 when = step + 1 - (first + b);
+          direct += W[r * n + e] * w[b] * signal(e, when < 0 ? 0 : when);
+        }
+      }
+      assert_near(u[r], G * direct, 1e-12 * (1 + PetscAbsReal(direct)));
+    }
+  }
+  assert_int_equal(NMTensorDestroy(&t), 0);
+  assert_int_equal(NMConnectomeDestroy(&conn), 0);
+}
+
+static void test_memory(void **state)
+{
+  NMRingParams rp = {1000, 166, 8.0, 1.0, 0.5, 7500.0};
+  NMConnectome conn;
+  NMDelayModel dm;
+  NMTensor     t;
+  NMTensorInfo info;
+
+  (void)state;
+  PetscMemzero(&dm, sizeof(dm));
+  dm.type      = NM_DELAY_GAMMA;
+  dm.peak      = 7.5;
+  dm.halfwidth = 3;
+  dm.max_lag   = 500;
+  dm.tail      = 1e-6;
+  assert_int_equal(NMGenerateRing(PETSC_COMM_WORLD, &rp, 1, &conn), 0);
+  assert_int_equal(NMTensorCreate(PETSC_COMM_WORLD, conn, &dm, 1e-3, 0, 1000, 1, &t), 0);
+  assert_int_equal(NMTensorGetInfo(t, &info), 0);
+  print_message("  1000-column FC ring, D3: %lld edges, %lld (edge, bin) entries, %.1f MB stored; dense K would be %.1f GB\n", (long long)info.edges, (long long)info.entries, (double)info.bytes / 1e6, 1000.0 * 1000 * 500 * 8 / 1e9);
+  assert_int_equal(info.edges, 999000);
+  /* far below a dense N x N x bins tensor, and below one value per stored entry:
+     edges of equal length share their kernel */
+  assert_true((double)info.bytes < 0.02 * 1000.0 * 1000 * 500 * 8);
+  assert_true((double)info.bytes < 0.5 * 8 * (double)info.entries);
+  assert_int_equal(NMTensorDestroy(&t), 0);
+  assert_int_equal(NMConnectomeDestroy(&conn), 0);
+}
+
+int main(int argc, char **argv)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_contraction),
+    cmocka_unit_test(test_memory),
+  };
+  int failed;
+
+  if (NMInitialize(&argc, &argv, "test", NULL)) return 1;
+  failed = cmocka_run_group_tests(tests, NULL, NULL);
+  if (NMFinalize(PETSC_FALSE)) return 1;
+  return failed;
+}
