@@ -6,17 +6,12 @@ usage: /usr/bin/python3 postproc/plot_connectome.py conn.h5 -o conn.png
 Uses Debian's numpy, h5py and matplotlib (run with /usr/bin/python3)."""
 import argparse
 
-import h5py
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-
-
-def text(value):
-    """HDF5 fixed-length strings arrive as bytes."""
-    return value.decode() if isinstance(value, (bytes, np.bytes_)) else str(value)
+from nmfile import open_netmass, text  # noqa: E402
 
 
 def main():
@@ -25,10 +20,7 @@ def main():
     parser.add_argument("-o", "--output", required=True, help="figure file (.png, .pdf)")
     args = parser.parse_args()
 
-    with h5py.File(args.connectome, "r") as f:
-        fmt = text(f.attrs["format"])
-        if fmt != "netmass-connectome":
-            parser.error(f"{args.connectome} is a {fmt} file, not a netmass-connectome file")
+    with open_netmass(args.connectome, "netmass-connectome", parser) as f:
         w = f["weights"][...]
         length = f["tract_lengths"][...]
         dims = [d.label for d in f["weights"].dims]

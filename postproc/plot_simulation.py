@@ -7,16 +7,12 @@ usage: /usr/bin/python3 postproc/plot_simulation.py sim.h5 -o sim.png
 Uses Debian's numpy, h5py and matplotlib (run with /usr/bin/python3)."""
 import argparse
 
-import h5py
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-
-
-def text(value):
-    return value.decode() if isinstance(value, (bytes, np.bytes_)) else str(value)
+from nmfile import open_netmass, text  # noqa: E402
 
 
 def main():
@@ -25,9 +21,7 @@ def main():
     parser.add_argument("-o", "--output", required=True, help="figure file (.png, .pdf)")
     args = parser.parse_args()
 
-    with h5py.File(args.simulation, "r") as f:
-        if text(f.attrs["format"]) != "netmass-simulation":
-            parser.error(f"{args.simulation} is not a netmass-simulation file")
+    with open_netmass(args.simulation, "netmass-simulation", parser) as f:
         monitor = "raw" if "raw" in f else "tavg"
         x = f[monitor][:, :, 0]  # time x region, first state
         dt = float(f[monitor].attrs["dt"])
