@@ -14,4 +14,6 @@ typedef struct {
 PetscErrorCode NMCommandImport(MPI_Comm comm);
 PetscErrorCode NMCommandConnectome(MPI_Comm comm);
 PetscErrorCode NMCommandSimulate(MPI_Comm comm);
+PetscErrorCode NMCommandFixedPoints(MPI_Comm comm);
+PetscErrorCode NMCommandBench(MPI_Comm comm);
 PetscErrorCode NMCommandDemo(MPI_Comm comm);

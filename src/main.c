@@ -21,6 +21,16 @@ static const NMCommand commands[] = {
    "  netmass simulate -options_file inputs/zjr_column_alpha.opts -o sim.h5\n"
    "  mpiexec -n 2 netmass simulate -model hopf -connectome conn.h5 -delay gamma -dt 1e-3 -duration 10 -o sim.h5\n",
    NMCommandSimulate},
+  {"bench", "measure the simulator's speed, the contraction's bandwidth and the machine's (STREAM triad)",
+   "netmass bench: time the simulator on the 998-region TVB connectome (rww2, D2/D3, dt 0.1 and 1 ms) and the\n"
+   "1000-column ZJR ring (small-world and full, D2/D3); measure the memory bandwidth with a STREAM triad.\n"
+   "  netmass bench [-bench_cases tvb998_d2_dt1e-4,ring1000_sw_d3,...] [-bench_tvb_zip connectivity_998.zip]\n"
+   "  mpiexec -n 2 netmass bench -bench_scale 0.5          (docs/performance.md; tests/bench/run_bench.sh)\n",
+   NMCommandBench},
+  {"fixedpoints", "find the equilibria of a coupled network (SNES with deflation) and their stability",
+   "netmass fixedpoints: equilibria of a network of node models and their stability.\n"
+   "  netmass fixedpoints -model hopf -connectome conn.h5 -G 0.3 -fp_starts 200 -o fp.h5\n",
+   NMCommandFixedPoints},
   {"demo", "run the main job end to end on data netmass generates itself",
    "netmass demo: generate inputs and run every netmass capability on them, writing into -demo_dir.\n", NMCommandDemo},
 };

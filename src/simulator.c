@@ -275,6 +275,17 @@ PetscErrorCode NMSimulatorGetConnectome(NMSimulator s, NMConnectome *conn)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMSimulatorGetNetwork(NMSimulator s, const NMModelType **model, NMConnectome *conn, const PetscReal **theta, PetscReal *G)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(s->setup, s->comm, PETSC_ERR_ARG_WRONGSTATE, "call NMSimulatorSetUp() first");
+  *model = s->model;
+  *conn  = s->conn;
+  *theta = s->theta;
+  *G     = s->G;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMSimulatorGetModel(NMSimulator s, const NMModelType **model)
 {
   PetscFunctionBegin;

@@ -139,8 +139,12 @@ PetscErrorCode NMHelpRequested(PetscBool *help)
 static PetscBool NMIsRuntimeOption(const char name[])
 {
   static const char *const prefixes[] = {"log", "malloc", "info", "options_", "help", "nm_traceback", "on_error", "fp_trap", "check_pointer", "memory_view", "objects_dump", "history", "no_signal_handler", "start_in_debugger", "debugger", "stop_for_debugger", "display", "skip_petscrc", "mpiuni", "viewer_", "use_gpu_aware_mpi", "device_"};
+  /* solver diagnostics that PETSc reads only during or after a solve */
+  static const char *const anywhere[] = {"_view", "test_jacobian", "converged_reason", "monitor"};
   for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
     if (!strncmp(name, prefixes[i], strlen(prefixes[i]))) return PETSC_TRUE;
+  for (size_t i = 0; i < sizeof(anywhere) / sizeof(anywhere[0]); i++)
+    if (strstr(name, anywhere[i])) return PETSC_TRUE;
   return PETSC_FALSE;
 }
 

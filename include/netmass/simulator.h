@@ -32,6 +32,9 @@ PETSC_EXTERN PetscErrorCode NMSimulatorSetUp(NMSimulator sim);
 /* After SetUp: the connectome the run uses, and the model (not owned by the caller). */
 PETSC_EXTERN PetscErrorCode NMSimulatorGetConnectome(NMSimulator sim, NMConnectome *conn);
 PETSC_EXTERN PetscErrorCode NMSimulatorGetModel(NMSimulator sim, const NMModelType **model);
+/* After SetUp: the network the options describe, for other engines (fixed points):
+   parameters of all nodes (n x nparam, row-major) and the global coupling G. */
+PETSC_EXTERN PetscErrorCode NMSimulatorGetNetwork(NMSimulator sim, const NMModelType **model, NMConnectome *conn, const PetscReal **theta, PetscReal *G);
 /* Integrate and write the monitors to `path` (atomically). A state that becomes NaN or
    Inf stops the run with an error naming the step and node; the output written so far
    is kept, marked incomplete (attribute complete = 0). */

@@ -1,0 +1,44 @@
+#pragma once
+/* NMFixedPoints: the equilibria of a coupled network of node models and their stability.
+   Residual F(X)_j = f(x_j, u_j; theta_j) with u_j = G sum_i w_ji c(x_i) (delays do not move
+   equilibria), an analytic sparse Jacobian, PETSc SNES from many starts, and deflation
+   (Farrell, Birkisson & Funke, SIAM J. Sci. Comput. 37, 2015) so that each solve is pushed
+   away from the roots already found. The network (model, parameters, connectome, G) is
+   described by the simulator's options. Lifecycle: Create -> SetFromOptions -> SetUp ->
+   Solve -> Write -> Destroy. */
+#include <petscsnes.h>
+
+typedef struct _n_NMFixedPoints *NMFixedPoints;
+
+#define NM_FORMAT_FIXEDPOINTS "netmass-fixedpoints"
+
+PETSC_EXTERN PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp);
+PETSC_EXTERN PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints fp);
+PETSC_EXTERN PetscErrorCode NMFixedPointsSetUp(NMFixedPoints fp);
+PETSC_EXTERN PetscErrorCode NMFixedPointsSolve(NMFixedPoints fp);
+PETSC_EXTERN PetscErrorCode NMFixedPointsWrite(NMFixedPoints fp, const char path[]);
+PETSC_EXTERN PetscErrorCode NMFixedPointsView(NMFixedPoints fp, PetscViewer viewer);
+PETSC_EXTERN PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp);
+
+/* The results: number of roots, root k (all n*nstate values, on every rank), its
+   eigenvalues (re, im of the n*nstate eigenvalues, sorted by decreasing real part),
+   and the number of SNES solves made. */
+PETSC_EXTERN PetscErrorCode NMFixedPointsGetRoots(NMFixedPoints fp, PetscInt *nroots, PetscInt *size);
+PETSC_EXTERN PetscErrorCode NMFixedPointsGetRoot(NMFixedPoints fp, PetscInt k, const PetscReal **x, const PetscReal **re, const PetscReal **im);
+PETSC_EXTERN PetscErrorCode NMFixedPointsGetSolves(NMFixedPoints fp, PetscInt *solves);
+/* For tests: the residual and the analytic Jacobian of the network at X. */
+PETSC_EXTERN PetscErrorCode NMFixedPointsGetSNES(NMFixedPoints fp, SNES *snes);
+
+/* Classes of equilibria by the eigenvalues of the Jacobian. */
+typedef enum {
+  NM_FP_STABLE_NODE,
+  NM_FP_STABLE_FOCUS,
+  NM_FP_SADDLE,
+  NM_FP_UNSTABLE_NODE,
+  NM_FP_UNSTABLE_FOCUS,
+  NM_FP_NONHYPERBOLIC
+} NMFixedPointClass;
+PETSC_EXTERN const char *const NMFixedPointClasses[];
+/* Class, unstable directions, largest real part and the frequency (Hz, omega/2pi) of the
+   leading complex pair (0 if the leading eigenvalue is real). */
+PETSC_EXTERN PetscErrorCode NMFixedPointClassify(PetscInt m, const PetscReal re[], const PetscReal im[], NMFixedPointClass *cls, PetscInt *unstable, PetscReal *maxre, PetscReal *freq);

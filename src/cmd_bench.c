@@ -1,0 +1,544 @@
+/* netmass bench: the performance benchmark of the simulator.
+
+   For each case (a network, a model, a delay kernel and a step) it measures
+   - the integration alone, with the real simulator (NMSimulator API, options in a private
+     database): wall time of a run of n steps minus that of a run of a few steps, both
+     after NMSimulatorSetUp, so set-up, the output file, the initial history and the
+     header cancel out; printed as wall seconds per simulated second;
+   - the contraction alone (NMTensorContract on a tensor built exactly as the simulator
+     builds it: same connectome, delay model, step and partition), with the pushes and
+     exchanges of a run between the timed calls;
+   - the bytes the contraction loads per step, counted from the loop's code (see
+     NMBenchBytesPerStep), and the bandwidth it achieves as a ratio to the memory
+     bandwidth measured here with a STREAM triad.
+   Everything is written under a temporary folder that is removed at the end. */
+#include <netmass/connectome_tensor.h>
+#include <netmass/generators.h>
+#include <netmass/import.h>
+#include <netmass/model.h>
+#include <netmass/simulator.h>
+#include <netmass/sys.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "commands.h"
+
+typedef enum {
+  NM_BENCH_TVB998,
+  NM_BENCH_RING_SW,
+  NM_BENCH_RING_FC,
+  NM_BENCH_NNET
+} NMBenchNet;
+
+typedef struct {
+  const char *name;
+  NMBenchNet  net;
+  NMDelayType delay;
+  PetscReal   dt;       /* s */
+  PetscReal   duration; /* simulated s of the timed run at -bench_scale 1 */
+} NMBenchCase;
+
+/* Durations keep every case to a few seconds on one core. */
+static const NMBenchCase nm_bench_cases[] = {
+  {"tvb998_d2_dt1e-4", NM_BENCH_TVB998,  NM_DELAY_SINGLE, 1e-4, 0.2 },
+  {"tvb998_d2_dt1e-3", NM_BENCH_TVB998,  NM_DELAY_SINGLE, 1e-3, 1.0 },
+  {"tvb998_d3_dt1e-4", NM_BENCH_TVB998,  NM_DELAY_GAMMA,  1e-4, 0.03},
+  {"tvb998_d3_dt1e-3", NM_BENCH_TVB998,  NM_DELAY_GAMMA,  1e-3, 0.5 },
+  {"ring1000_sw_d2",   NM_BENCH_RING_SW, NM_DELAY_SINGLE, 1e-3, 0.5 },
+  {"ring1000_sw_d3",   NM_BENCH_RING_SW, NM_DELAY_GAMMA,  1e-3, 0.1 },
+  {"ring1000_fc_d2",   NM_BENCH_RING_FC, NM_DELAY_SINGLE, 1e-3, 0.3 },
+  {"ring1000_fc_d3",   NM_BENCH_RING_FC, NM_DELAY_GAMMA,  1e-3, 0.03},
+};
+#define NM_BENCH_NCASES ((PetscInt)(sizeof(nm_bench_cases) / sizeof(nm_bench_cases[0])))
+#define NM_BENCH_SHORT_STEPS 5 /* the run whose time is subtracted */
+
+/* Model settings. 998 regions: rWW2 (Deco et al. 2014) with TVB's defaults. Ring: the
+   settings of inputs/zjr_ring1000_{sw,fc}_d3.opts (Gonzalez-Mitjans et al., sec. 3). */
+static const char nm_bench_tvb_model[]  = "-model rww2 -G 0.5 -integrator ll -max_delay 0.5 -velocity_peak 7.5 -velocity_halfwidth 3";
+static const char nm_bench_ring_model[] = "-model zjr -G 0.01 -zjr_e0 5 -zjr_mu_ste 3 -zjr_sigma_ste 1 -integrator ll -max_delay 0.5 -velocity 7.5 -velocity_peak 7.5 -velocity_halfwidth 3";
+static const char nm_bench_ring_net[2][96] = {"-connectome_type smallworld -connectome_n 1000 -ring_circumference 7500", "-connectome_type full -connectome_n 1000 -ring_circumference 7500"};
+
+typedef struct {
+  char      zip[PETSC_MAX_PATH_LEN], parent[PETSC_MAX_PATH_LEN], dir[PETSC_MAX_PATH_LEN];
+  PetscBool selected[NM_BENCH_NCASES], view;
+  PetscReal scale, velocity, stream_mb;
+  PetscInt  stream_reps, repeat;
+  /* connectomes, built on first use and saved to dir */
+  NMConnectome conn[NM_BENCH_NNET];
+  char         conn_path[NM_BENCH_NNET][PETSC_MAX_PATH_LEN];
+  /* memory bandwidth, bytes/s */
+  PetscReal bw_sum, bw_rank_min, bw_rank_max;
+} NMBench;
+
+typedef struct {
+  PetscInt64   steps, contract_steps;
+  NMTensorInfo info;
+  PetscInt     nc;
+  PetscReal    velocity;
+  PetscReal    setup, t_short, t_long, step_time, s_per_s;
+  PetscReal    contract, exchange; /* s per step, max over ranks */
+  PetscReal    bytes;              /* loaded by the contraction per step, all ranks */
+  PetscReal    distinct;           /* distinct bytes it touches per step, all ranks */
+} NMBenchResult;
+
+/* ---------------------------------------------------------------- memory bandwidth */
+
+/* Size of the last-level cache (bytes) from Linux's sysfs; 0 when unknown. */
+static size_t NMBenchLastLevelCache(void)
+{
+  size_t best = 0;
+  int    bestlevel = -1;
+
+  for (int i = 0; i < 16; i++) {
+    char   path[128], buf[64];
+    FILE  *fp;
+    int    level;
+    size_t size;
+    char   unit = 0;
+
+    snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/type", i);
+    if (!(fp = fopen(path, "r"))) break;
+    if (!fgets(buf, sizeof(buf), fp)) buf[0] = 0;
+    fclose(fp);
+    if (!strncmp(buf, "Instruction", 11)) continue;
+    snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
+    if (!(fp = fopen(path, "r"))) continue;
+    if (fscanf(fp, "%d", &level) != 1) level = -1;
+    fclose(fp);
+    snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+    if (!(fp = fopen(path, "r"))) continue;
+    if (fscanf(fp, "%zu%c", &size, &unit) < 1) size = 0;
+    fclose(fp);
+    if (unit == 'K') size <<= 10;
+    else if (unit == 'M') size <<= 20;
+    else if (unit == 'G') size <<= 30;
+    if (level > bestlevel) bestlevel = level, best = size;
+  }
+  return best;
+}
+
+static void NMBenchTriad(PetscReal *restrict a, const PetscReal *restrict b, const PetscReal *restrict c, PetscReal s, size_t n)
+{
+  for (size_t i = 0; i < n; i++) a[i] = b[i] + s * c[i];
+}
+
+/* STREAM triad a[i] = b[i] + s c[i] on every rank at once, 24 bytes per element (two
+   loads and a store, STREAM's convention: write-allocate traffic is not counted). Each
+   rank's arrays are 4 x the last-level cache divided by the ranks sharing a node (so
+   together they are 4 x the cache, STREAM's rule), unless -bench_stream_mb says. */
+static PetscErrorCode NMBenchStream(MPI_Comm comm, NMBench *b)
+{
+  MPI_Comm     node;
+  PetscMPIInt  nnode, size;
+  size_t       llc = NMBenchLastLevelCache(), bytes, n;
+  PetscReal   *x, *y, *z, best = PETSC_MAX_REAL, best_all = PETSC_MAX_REAL, check = 0, bw[2];
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCallMPI(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  PetscCallMPI(MPI_Comm_size(node, &nnode));
+  PetscCallMPI(MPI_Comm_free(&node));
+  if (b->stream_mb > 0) bytes = (size_t)(b->stream_mb * 1048576.0);
+  else bytes = PetscMax((size_t)64 << 20, (llc ? 4 * llc : (size_t)1 << 30) / (size_t)nnode);
+  n = bytes / sizeof(PetscReal);
+  PetscCall(PetscMalloc3(n, &x, n, &y, n, &z));
+  for (size_t i = 0; i < n; i++) { /* first touch by the rank that uses the pages */
+    x[i] = 0;
+    y[i] = 1;
+    z[i] = 2;
+  }
+  for (PetscInt r = 0; r < b->stream_reps; r++) {
+    double t0, t;
+    PetscCallMPI(MPI_Barrier(comm));
+    t0 = MPI_Wtime();
+    NMBenchTriad(x, y, z, 3.0, n);
+    t = MPI_Wtime() - t0;
+    best = PetscMin(best, t);
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, comm));
+    best_all = PetscMin(best_all, t);
+  }
+  for (size_t i = 0; i < n; i += 4096) check += x[i];
+  PetscCheck(check == 7.0 * (PetscReal)((n + 4095) / 4096), PETSC_COMM_SELF, PETSC_ERR_PLIB, "STREAM triad gave a wrong result");
+  PetscCall(PetscFree3(x, y, z));
+  bw[0] = 3.0 * sizeof(PetscReal) * (PetscReal)n / best;
+  bw[1] = -bw[0];
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, bw, 2, MPIU_REAL, MPI_MIN, comm));
+  b->bw_rank_min = bw[0];
+  b->bw_rank_max = -bw[1];
+  b->bw_sum      = size * 3.0 * sizeof(PetscReal) * (PetscReal)n / best_all;
+  PetscCall(PetscPrintf(comm, "memory bandwidth: STREAM triad a[i] = b[i] + s c[i], 3 arrays of %.0f MiB per rank (last-level cache %.0f MiB, %d ranks per node), best of %" PetscInt_FMT ", 24 bytes per element\n", (double)bytes / 1048576.0, (double)llc / 1048576.0, nnode, b->stream_reps));
+  PetscCall(PetscPrintf(comm, "  per rank %.2f..%.2f GB/s; all %d ranks at once: %.2f GB/s summed over ranks\n", (double)b->bw_rank_min / 1e9, (double)b->bw_rank_max / 1e9, size, (double)b->bw_sum / 1e9));
+  PetscFunctionReturn(0);
+}
+
+/* ---------------------------------------------------------------- networks */
+
+static PetscErrorCode NMBenchGetConnectome(MPI_Comm comm, NMBench *b, NMBenchNet net)
+{
+  static const char *const file[NM_BENCH_NNET] = {"tvb998.h5", "ring1000_sw.h5", "ring1000_fc.h5"};
+
+  PetscFunctionBegin;
+  if (b->conn[net]) PetscFunctionReturn(0);
+  if (net == NM_BENCH_TVB998) PetscCall(NMImportTVBZip(comm, b->zip, &b->conn[net]));
+  else {
+    /* exactly what the simulator makes of the options file's -connectome_* settings */
+    PetscOptions       db;
+    NMGeneratorOptions go;
+    PetscCall(PetscOptionsCreate(&db));
+    PetscCall(PetscOptionsPush(db));
+    PetscCall(PetscOptionsInsertString(NULL, nm_bench_ring_net[net - NM_BENCH_RING_SW]));
+    PetscCall(NMGeneratorOptionsRead(comm, "-connectome_type", "-connectome_n", &go));
+    PetscCall(NMGeneratorOptionsGenerate(comm, &go, 1, &b->conn[net]));
+    PetscCall(PetscOptionsPop());
+    PetscCall(PetscOptionsDestroy(&db));
+  }
+  PetscCall(PetscSNPrintf(b->conn_path[net], sizeof(b->conn_path[net]), "%s/%s", b->dir, file[net]));
+  PetscCall(NMConnectomeSave(b->conn[net], b->conn_path[net]));
+  PetscFunctionReturn(0);
+}
+
+/* Shortest tract of an edge (mm). */
+static PetscErrorCode NMBenchMinLength(NMConnectome conn, PetscReal *lmin)
+{
+  PetscInt   n;
+  PetscReal *W, *L;
+
+  PetscFunctionBegin;
+  PetscCall(NMConnectomeGetSize(conn, &n));
+  PetscCall(NMConnectomeGetArrays(conn, &W, &L, NULL));
+  *lmin = PETSC_MAX_REAL;
+  for (PetscInt i = 0; i < n * n; i++)
+    if (W[i] != 0) *lmin = PetscMin(*lmin, L[i]);
+  PetscFunctionReturn(0);
+}
+
+/* ---------------------------------------------------------------- the contraction */
+
+/* Bytes NMTensorContract loads per step, from its code: per (edge, bin) entry and
+   channel one kernel value and one history value; per edge its weight and four integers
+   (emitter slot, first lag, bin count, kernel offset); per receiver a row pointer and,
+   per channel, the input it writes. Every use counts: a kernel shared by several edges,
+   or a history sample read by several receivers, is counted each time it is read (this
+   is the traffic of a code that gets no reuse from the caches). */
+static PetscReal NMBenchBytesPerStep(const NMTensorInfo *info, PetscInt n, PetscInt nc)
+{
+  return (PetscReal)info->entries * nc * 2 * sizeof(PetscReal) + (PetscReal)info->edges * (sizeof(PetscReal) + 4 * sizeof(PetscInt)) + (PetscReal)n * (sizeof(PetscInt) + nc * sizeof(PetscReal));
+}
+
+/* Distinct bytes a step touches: every stored kernel value once, the per-edge and
+   per-receiver data, and per emitter slot (owned and ghost) and channel the history
+   window of up to max_lag + 1 samples (no more history values than entries). What must
+   come from memory each step when nothing stays in the caches from one step to the next;
+   the real traffic lies between this and NMBenchBytesPerStep. */
+static PetscReal NMBenchDistinctBytesPerStep(const NMTensorInfo *info, PetscInt n, PetscInt nc)
+{
+  const PetscReal hist = PetscMin((PetscReal)(n + info->ghosts) * (info->max_lag + 1), (PetscReal)info->entries);
+
+  return (PetscReal)info->kernels * sizeof(PetscReal) + (PetscReal)info->edges * (sizeof(PetscReal) + 4 * sizeof(PetscInt)) + hist * nc * sizeof(PetscReal) + (PetscReal)n * (sizeof(PetscInt) + nc * sizeof(PetscReal));
+}
+
+/* Time NMTensorContract alone, in the order a run calls it: exchange every `interval`
+   steps, contract for step + 1, push the new outputs. */
+static PetscErrorCode NMBenchContract(MPI_Comm comm, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt nc, PetscInt64 steps, NMBenchResult *res)
+{
+  PetscLayout layout;
+  PetscInt    n, rstart, rend, nlocal;
+  NMTensor    t;
+  PetscReal  *c0, *c, *u, tm[2] = {0, 0};
+
+  PetscFunctionBegin;
+  PetscCall(NMConnectomeGetSize(conn, &n));
+  /* the simulator's partition: contiguous blocks of PetscLayout */
+  PetscCall(PetscLayoutCreate(comm, &layout));
+  PetscCall(PetscLayoutSetSize(layout, n));
+  PetscCall(PetscLayoutSetUp(layout));
+  PetscCall(PetscLayoutGetRange(layout, &rstart, &rend));
+  PetscCall(PetscLayoutDestroy(&layout));
+  nlocal = rend - rstart;
+  PetscCall(NMTensorCreate(comm, conn, dm, dt, rstart, rend, nc, &t));
+  PetscCall(NMTensorGetInfo(t, &res->info));
+  PetscCall(PetscMalloc3((size_t)n * nc, &c0, (size_t)nlocal * nc + 1, &c, (size_t)nlocal * nc + 1, &u));
+  for (PetscInt i = 0; i < n * nc; i++) c0[i] = 0.1 + 0.01 * PetscSinReal((PetscReal)i);
+  PetscCall(NMTensorInitHistory(t, c0));
+  for (PetscInt64 step = 0; step < steps; step++) {
+    double t0;
+    if (step > 0 && step % res->info.interval == 0) {
+      t0 = MPI_Wtime();
+      PetscCall(NMTensorExchange(t, step));
+      tm[1] += MPI_Wtime() - t0;
+    }
+    t0 = MPI_Wtime();
+    PetscCall(NMTensorContract(t, step + 1, 1.0, u));
+    tm[0] += MPI_Wtime() - t0;
+    /* new outputs that depend on the inputs, bounded (rows sum to at most a few hundred) */
+    for (PetscInt i = 0; i < nlocal * nc; i++) c[i] = 0.1 + 1e-4 * u[i] + 0.01 * PetscSinReal((PetscReal)(step + rstart + i));
+    PetscCall(NMTensorPush(t, step + 1, c));
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, tm, 2, MPIU_REAL, MPI_MAX, comm));
+  res->contract_steps = steps;
+  res->contract       = tm[0] / (PetscReal)steps;
+  res->exchange       = tm[1] / (PetscReal)steps;
+  res->nc             = nc;
+  res->bytes          = NMBenchBytesPerStep(&res->info, n, nc);
+  res->distinct       = NMBenchDistinctBytesPerStep(&res->info, n, nc);
+  PetscCall(PetscFree3(c0, c, u));
+  PetscCall(NMTensorDestroy(&t));
+  PetscFunctionReturn(0);
+}
+
+/* ---------------------------------------------------------------- the simulator */
+
+/* One run of `steps` steps with options `opts` in a private database; returns the wall
+   time of NMSimulatorSetUp and of NMSimulatorRun (barriers around each). */
+static PetscErrorCode NMBenchSimulate(MPI_Comm comm, NMBench *b, const char opts[], PetscReal dt, PetscInt64 steps, const char out[], PetscBool view, PetscReal *setup, PetscReal *run)
+{
+  PetscOptions db;
+  NMSimulator  sim;
+  char         all[1024];
+  double       t0, t1, t2;
+  PetscMPIInt  rank;
+
+  PetscFunctionBegin;
+  /* one sample of the temporal average: the run writes almost nothing */
+  PetscCall(NMFormat(all, sizeof(all), "%s -dt %.17g -duration %.17g -transient 0 -monitor_tavg_period %.17g", opts, (double)dt, (double)(steps * dt), (double)(steps * dt)));
+  PetscCall(PetscOptionsCreate(&db));
+  PetscCall(PetscOptionsPush(db));
+  PetscCall(PetscOptionsInsertString(NULL, all));
+  PetscCall(NMSimulatorCreate(comm, &sim));
+  PetscCall(NMSimulatorSetFromOptions(sim));
+  PetscCallMPI(MPI_Barrier(comm));
+  t0 = MPI_Wtime();
+  PetscCall(NMSimulatorSetUp(sim));
+  PetscCallMPI(MPI_Barrier(comm));
+  t1 = MPI_Wtime();
+  PetscCall(NMSimulatorRun(sim, out));
+  PetscCallMPI(MPI_Barrier(comm));
+  t2 = MPI_Wtime();
+  if (view && b->view) PetscCall(NMSimulatorView(sim, PETSC_VIEWER_STDOUT_(comm)));
+  PetscCall(NMSimulatorDestroy(&sim));
+  PetscCall(PetscOptionsPop());
+  PetscCall(PetscOptionsDestroy(&db));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) (void)remove(out);
+  *setup = t1 - t0;
+  *run   = t2 - t1;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode NMBenchCaseRun(MPI_Comm comm, NMBench *b, const NMBenchCase *bc, NMBenchResult *res)
+{
+  const NMModelType *model;
+  NMDelayModel       dm;
+  char               opts[768], out[PETSC_MAX_PATH_LEN], delay[128];
+  PetscReal          lmin = 0, dummy;
+  PetscInt64         steps;
+  const PetscBool    tvb = bc->net == NM_BENCH_TVB998;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(res, sizeof(*res)));
+  PetscCall(NMBenchGetConnectome(comm, b, bc->net));
+  PetscCall(NMModelFind(comm, tvb ? "rww2" : "zjr", &model));
+
+  /* D2 on the real connectome: the single velocity (7.5 m/s unless the shortest tract
+     would arrive within one step; then 95 % of the largest velocity that keeps it >= dt) */
+  res->velocity = 7.5;
+  if (tvb && bc->delay == NM_DELAY_SINGLE) {
+    PetscCall(NMBenchMinLength(b->conn[bc->net], &lmin));
+    res->velocity = b->velocity > 0 ? b->velocity : PetscMin(7.5, PetscFloorReal(100 * 0.95 * lmin * 1e-3 / bc->dt) / 100);
+  }
+  if (bc->delay == NM_DELAY_SINGLE) PetscCall(NMFormat(delay, sizeof(delay), "-delay single -velocity %.17g", (double)res->velocity));
+  else PetscCall(NMFormat(delay, sizeof(delay), "-delay gamma"));
+  PetscCall(NMFormat(opts, sizeof(opts), "%s %s -connectome %s", tvb ? nm_bench_tvb_model : nm_bench_ring_model, delay, b->conn_path[bc->net]));
+
+  steps = (PetscInt64)PetscMax(NM_BENCH_SHORT_STEPS + 10, round(bc->duration * b->scale / bc->dt));
+  res->steps = steps;
+
+  /* the contraction alone, on the simulator's tensor (same delay model as its options) */
+  PetscCall(PetscMemzero(&dm, sizeof(dm)));
+  dm.type      = bc->delay;
+  dm.velocity  = res->velocity;
+  dm.peak      = 7.5;
+  dm.halfwidth = 3;
+  dm.tail      = 1e-6;
+  dm.max_lag   = (PetscInt)PetscFloorReal(0.5 / bc->dt + 1e-9);
+  /* on a shared machine, the best of -bench_repeat measurements */
+  for (PetscInt rep = 0; rep < b->repeat; rep++) {
+    NMBenchResult r = *res;
+    PetscCall(NMBenchContract(comm, b->conn[bc->net], &dm, bc->dt, model->ncoupling, PetscMax(10, steps / 2), &r));
+    if (!rep || r.contract < res->contract) *res = r;
+  }
+  PetscCall(NMDelayModelDestroy(&dm));
+
+  /* the simulator: a run of a few steps, then the timed run */
+  PetscCall(PetscSNPrintf(out, sizeof(out), "%s/sim_%s.h5", b->dir, bc->name));
+  for (PetscInt rep = 0; rep < b->repeat; rep++) {
+    PetscReal t_short, t_long, setup;
+    PetscCall(NMBenchSimulate(comm, b, opts, bc->dt, NM_BENCH_SHORT_STEPS, out, PETSC_FALSE, &dummy, &t_short));
+    PetscCall(NMBenchSimulate(comm, b, opts, bc->dt, steps, out, (PetscBool)(rep == 0), &setup, &t_long));
+    if (!rep || t_short < res->t_short) res->t_short = t_short;
+    if (!rep || t_long < res->t_long) res->t_long = t_long;
+    if (!rep || setup < res->setup) res->setup = setup;
+  }
+  res->step_time = (res->t_long - res->t_short) / (PetscReal)(steps - NM_BENCH_SHORT_STEPS);
+  res->s_per_s   = res->step_time / bc->dt;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode NMBenchCasePrint(MPI_Comm comm, NMBench *b, const NMBenchCase *bc, const NMBenchResult *r)
+{
+  const NMTensorInfo *in = &r->info;
+  PetscMPIInt         size;
+  char                delay[64];
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  if (bc->delay == NM_DELAY_SINGLE) PetscCall(NMFormat(delay, sizeof(delay), "D2 single velocity %.2f m/s", (double)r->velocity));
+  else PetscCall(NMFormat(delay, sizeof(delay), "D3 gamma velocities (peak 7.5 m/s, half width 3 m/s)"));
+  PetscCall(PetscPrintf(comm, "\ncase %s: %s, %s, dt %.1e s, %d ranks\n", bc->name, bc->net == NM_BENCH_TVB998 ? "rww2 on the 998-region TVB connectome" : bc->net == NM_BENCH_RING_SW ? "zjr on the 1000-column small-world ring" : "zjr on the 1000-column fully connected ring", delay, (double)bc->dt, size));
+  PetscCall(PetscPrintf(comm, "  tensor: %" PetscInt64_FMT " edges, %" PetscInt64_FMT " (edge, bin) entries (%.1f bins per edge), %" PetscInt64_FMT " kernel values, lags %" PetscInt_FMT "..%" PetscInt_FMT ", exchange every %" PetscInt_FMT " steps, %.1f MB with the histories (all ranks)\n", in->edges, in->entries, in->edges ? (double)in->entries / (double)in->edges : 0.0, in->kernels, in->min_lag, in->max_lag, in->interval, (double)in->bytes / 1e6));
+  PetscCall(PetscPrintf(comm, "  contraction alone (%" PetscInt64_FMT " steps): %.1f us per step, %.1f M entries/s; exchange %.1f us per step\n", r->contract_steps, (double)r->contract * 1e6, (double)in->entries * r->nc / (double)r->contract / 1e6, (double)r->exchange * 1e6));
+  PetscCall(PetscPrintf(comm, "    loads %.2f MB per step -> %.2f GB/s = %.2f x triad; distinct bytes %.2f MB per step -> %.2f GB/s = %.2f x triad\n", (double)r->bytes / 1e6, (double)r->bytes / (double)r->contract / 1e9, (double)(r->bytes / r->contract / b->bw_sum), (double)r->distinct / 1e6, (double)r->distinct / (double)r->contract / 1e9, (double)(r->distinct / r->contract / b->bw_sum)));
+  PetscCall(PetscPrintf(comm, "  simulator: set-up %.2f s; runs of %d and %" PetscInt64_FMT " steps: %.3f s and %.3f s -> %.1f us per step, %.3f s per simulated s; contraction %.0f %% of a step\n", (double)r->setup, NM_BENCH_SHORT_STEPS, r->steps, (double)r->t_short, (double)r->t_long, (double)r->step_time * 1e6, (double)r->s_per_s, 100.0 * (double)(r->contract / r->step_time)));
+  PetscFunctionReturn(0);
+}
+
+/* ---------------------------------------------------------------- the command */
+
+static PetscErrorCode NMBenchCleanDir(const char dir[])
+{
+  DIR           *d;
+  struct dirent *e;
+  char           path[2 * PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  if (!dir[0] || !(d = opendir(dir))) PetscFunctionReturn(0);
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+    (void)remove(path);
+  }
+  closedir(d);
+  (void)rmdir(dir);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode NMBenchRun(MPI_Comm comm, NMBench *b)
+{
+  NMBenchResult res[NM_BENCH_NCASES];
+  PetscMPIInt   size;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(NMBenchStream(comm, b));
+  for (PetscInt k = 0; k < NM_BENCH_NCASES; k++) {
+    if (!b->selected[k]) continue;
+    PetscCall(NMBenchCaseRun(comm, b, &nm_bench_cases[k], &res[k]));
+    PetscCall(NMBenchCasePrint(comm, b, &nm_bench_cases[k], &res[k]));
+  }
+  PetscCall(PetscPrintf(comm, "\nsummary, %d ranks; memory bandwidth (triad, summed over ranks) %.2f GB/s\n", size, (double)b->bw_sum / 1e9));
+  PetscCall(PetscPrintf(comm, "  s/s: wall seconds of integration per simulated second; Ment/s: million (edge, bin) entries contracted per second of integration (run) or of contraction alone (contr)\n"));
+  PetscCall(PetscPrintf(comm, "  MB/step: bytes the contraction loads per step, every use counted (loads), and distinct bytes it touches (dist); GB/s: loads per second of contraction; BW: ratios of loads and distinct bytes per second to the triad; contr%%: contraction share of a step\n"));
+  PetscCall(PetscPrintf(comm, "%-18s %5s %9s %9s %9s %9s %9s %8s %7s %7s %6s\n", "case", "ranks", "s/s", "Ment/s", "Ment/s", "MB/step", "MB/step", "GB/s", "BW", "BW", "contr%"));
+  PetscCall(PetscPrintf(comm, "%-18s %5s %9s %9s %9s %9s %9s %8s %7s %7s %6s\n", "", "", "", "(run)", "(contr)", "(loads)", "(dist)", "(loads)", "(loads)", "(dist)", ""));
+  for (PetscInt k = 0; k < NM_BENCH_NCASES; k++) {
+    const NMBenchResult *r = &res[k];
+    if (!b->selected[k]) continue;
+    PetscCall(PetscPrintf(comm, "%-18s %5d %9.3f %9.1f %9.1f %9.2f %9.2f %8.2f %7.3f %7.3f %6.1f\n", nm_bench_cases[k].name, size, (double)r->s_per_s, (double)r->info.entries * r->nc / (double)r->step_time / 1e6, (double)r->info.entries * r->nc / (double)r->contract / 1e6, (double)r->bytes / 1e6, (double)r->distinct / 1e6, (double)r->bytes / (double)r->contract / 1e9, (double)(r->bytes / r->contract / b->bw_sum), (double)(r->distinct / r->contract / b->bw_sum), 100.0 * (double)(r->contract / r->step_time)));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMCommandBench(MPI_Comm comm)
+{
+  NMBench        b;
+  char          *names[NM_BENCH_NCASES + 1], list[512] = "", casehelp[640];
+  PetscInt       nnames = NM_BENCH_NCASES + 1;
+  PetscBool      help, set, any = PETSC_FALSE;
+  PetscMPIInt    rank, size;
+  PetscErrorCode ierr;
+  const char    *tmp = getenv("TMPDIR");
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(&b, sizeof(b)));
+  PetscCall(PetscStrncpy(b.zip, "../shared/data/tvb/connectivity_998.zip", sizeof(b.zip)));
+  PetscCall(PetscStrncpy(b.parent, tmp && tmp[0] ? tmp : "/tmp", sizeof(b.parent)));
+  b.scale       = 1;
+  b.stream_reps = 5;
+  b.repeat      = 1;
+  for (PetscInt k = 0; k < NM_BENCH_NCASES; k++) {
+    if (k) PetscCall(PetscStrlcat(list, ",", sizeof(list)));
+    PetscCall(PetscStrlcat(list, nm_bench_cases[k].name, sizeof(list)));
+  }
+  PetscCall(PetscSNPrintf(casehelp, sizeof(casehelp), "Cases to run, comma separated (default: all; none: the triad only): %s", list));
+  PetscOptionsBegin(comm, NULL, "netmass bench", "netmass");
+  PetscCall(PetscOptionsStringArray("-bench_cases", casehelp, NULL, names, &nnames, &set));
+  PetscCall(PetscOptionsString("-bench_tvb_zip", "The 998-region TVB connectivity zip", NULL, b.zip, b.zip, sizeof(b.zip), NULL));
+  PetscCall(PetscOptionsReal("-bench_scale", "Multiply every case's simulated time by this", NULL, b.scale, &b.scale, NULL));
+  PetscCall(PetscOptionsReal("-bench_velocity", "D2 velocity on the 998-region connectome (m/s; 0: 7.5, or less so the shortest tract takes >= dt)", NULL, b.velocity, &b.velocity, NULL));
+  PetscCall(PetscOptionsReal("-bench_stream_mb", "MiB per triad array per rank (0: 4 x last-level cache / ranks per node, at least 64)", NULL, b.stream_mb, &b.stream_mb, NULL));
+  PetscCall(PetscOptionsInt("-bench_stream_reps", "Triad repetitions (the best counts)", NULL, b.stream_reps, &b.stream_reps, NULL));
+  PetscCall(PetscOptionsString("-bench_dir", "Folder in which the temporary folder is made (shared by the ranks)", NULL, b.parent, b.parent, sizeof(b.parent), NULL));
+  PetscCall(PetscOptionsInt("-bench_repeat", "Measure every case this many times and keep the best (for shared machines)", NULL, b.repeat, &b.repeat, NULL));
+  PetscCall(PetscOptionsBool("-bench_view", "Show each timed simulator (NMSimulatorView)", NULL, b.view, &b.view, NULL));
+  PetscOptionsEnd();
+  PetscCall(NMCheckUnusedOptions(comm, "bench"));
+  PetscCall(NMHelpRequested(&help));
+  if (help) PetscFunctionReturn(0);
+
+  PetscCheck(b.scale > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bench_scale %g must be positive", (double)b.scale);
+  PetscCheck(b.repeat >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bench_repeat %" PetscInt_FMT " must be >= 1", b.repeat);
+  PetscCheck(b.stream_reps >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bench_stream_reps %" PetscInt_FMT " must be >= 1", b.stream_reps);
+  PetscCheck(b.stream_mb >= 0 && b.velocity >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bench_stream_mb and -bench_velocity must be >= 0");
+  for (PetscInt k = 0; k < NM_BENCH_NCASES; k++) b.selected[k] = !set;
+  if (set) {
+    for (PetscInt i = 0; i < nnames; i++) {
+      PetscBool found = PETSC_FALSE;
+      for (PetscInt k = 0; k < NM_BENCH_NCASES; k++)
+        if (!strcmp(names[i], nm_bench_cases[k].name)) b.selected[k] = found = PETSC_TRUE;
+      if (!found && strcmp(names[i], "none")) {
+        char bad[128];
+        PetscCall(PetscStrncpy(bad, names[i], sizeof(bad)));
+        for (PetscInt j = 0; j < nnames; j++) PetscCall(PetscFree(names[j]));
+        SETERRQ(comm, PETSC_ERR_ARG_WRONG, "-bench_cases: unknown case '%s'; the cases are %s (or none: the triad only)", bad, list);
+      }
+    }
+    for (PetscInt j = 0; j < nnames; j++) PetscCall(PetscFree(names[j]));
+  }
+  for (PetscInt k = 0; k < NM_BENCH_NCASES; k++)
+    if (b.selected[k] && nm_bench_cases[k].net == NM_BENCH_TVB998) any = PETSC_TRUE;
+  if (any) PetscCall(NMCheckReadable(comm, "-bench_tvb_zip", b.zip));
+
+  /* the temporary folder, made by rank 0 */
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) {
+    int err = 0;
+    PetscCall(PetscSNPrintf(b.dir, sizeof(b.dir), "%s/netmass-bench-XXXXXX", b.parent));
+    if (!mkdtemp(b.dir)) err = errno;
+    if (err) PetscCall(PetscSNPrintf(b.dir, sizeof(b.dir), "!%s", strerror(err)));
+  }
+  PetscCallMPI(MPI_Bcast(b.dir, sizeof(b.dir), MPI_CHAR, 0, comm));
+  PetscCheck(b.dir[0] != '!', comm, PETSC_ERR_FILE_OPEN, "-bench_dir %s: cannot make a temporary folder in it: %s", b.parent, b.dir + 1);
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(PetscPrintf(comm, "netmass bench: %d ranks, temporary folder %s (removed at the end)\n", size, b.dir));
+  {
+    double load = -1;
+    FILE  *fp   = rank ? NULL : fopen("/proc/loadavg", "r");
+    if (fp) {
+      if (fscanf(fp, "%lf", &load) != 1) load = -1;
+      fclose(fp);
+    }
+    PetscCallMPI(MPI_Bcast(&load, 1, MPI_DOUBLE, 0, comm));
+    if (load >= 0) PetscCall(PetscPrintf(comm, "  load average (1 min) of rank 0's node before the benchmark: %.2f%s\n", load, load > 0.5 ? " -- other processes compete for the cores: the figures will be pessimistic (-bench_repeat helps)" : ""));
+  }
+
+  ierr = NMBenchRun(comm, &b);
+  for (int k = 0; k < NM_BENCH_NNET; k++) (void)NMConnectomeDestroy(&b.conn[k]);
+  if (!ierr) PetscCallMPI(MPI_Barrier(comm)); /* an error may be on some ranks only: no collective then */
+  if (!rank) (void)NMBenchCleanDir(b.dir);
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,417 @@
+#include <netmass/fixedpoint.h>
+#include <netmass/h5file.h>
+#include <netmass/rng.h>
+#include <netmass/simulator.h>
+#include <netmass/sys.h>
+#include "fixedpoint_impl.h"
+
+/* Random streams of the starts: (seed, start, node) with purpose b = 16. */
+#define NM_FP_STREAM 16
+
+PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp)
+{
+  NMFixedPoints f;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(&f));
+  f->comm     = comm;
+  f->starts   = 100;
+  f->box[0]   = -2;
+  f->box[1]   = 2;
+  f->patience = 20;
+  f->max_solves = 1000;
+  f->power    = 2;
+  f->shift    = 1;
+  f->deflate  = PETSC_TRUE;
+  f->merge    = 1e-4;
+  *fp         = f;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp)
+{
+  NMFixedPoints f = *fp;
+
+  PetscFunctionBeginUser;
+  if (!f) PetscFunctionReturn(0);
+  PetscCall(SNESDestroy(&f->snes));
+  PetscCall(MatDestroy(&f->J));
+  PetscCall(VecDestroy(&f->X));
+  PetscCall(VecDestroy(&f->R));
+  PetscCall(VecDestroy(&f->Xall));
+  PetscCall(VecScatterDestroy(&f->toall));
+  PetscCall(VecDestroyVecs(f->nroots, &f->rootvecs));
+  PetscCall(PetscFree3(f->roots, f->re, f->im));
+  PetscCall(PetscFree2(f->c, f->scale));
+  PetscCall(PetscFree(f->rowsum));
+  PetscCall(NMSimulatorDestroy(&f->sim));
+  PetscCall(PetscFree(*fp));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
+{
+  PetscInt  nbox = 2;
+  PetscBool boxset;
+
+  PetscFunctionBeginUser;
+  PetscCall(NMSimulatorCreate(f->comm, &f->sim));
+  PetscCall(NMSimulatorSetFromOptions(f->sim));
+  PetscCall(NMGetSeed(&f->seed));
+  PetscOptionsBegin(f->comm, NULL, "netmass fixedpoints: search", "netmass");
+  PetscCall(PetscOptionsInt("-fp_starts", "Largest number of start points", NULL, f->starts, &f->starts, NULL));
+  PetscCall(PetscOptionsRealArray("-fp_box", "Starts uniform in [lo, hi] per state, times the state's scale", NULL, f->box, &nbox, &boxset));
+  PetscCall(PetscOptionsInt("-fp_max_solves", "Largest number of SNES solves", NULL, f->max_solves, &f->max_solves, NULL));
+  PetscCall(PetscOptionsInt("-fp_patience", "Stop after this many consecutive starts that find nothing new", NULL, f->patience, &f->patience, NULL));
+  PetscCall(PetscOptionsBool("-fp_deflation", "Deflate the roots already found (Farrell et al. 2015)", NULL, f->deflate, &f->deflate, NULL));
+  PetscCall(PetscOptionsReal("-fp_deflation_power", "p of the deflation operator prod(|x - r|^-p + alpha)", NULL, f->power, &f->power, NULL));
+  PetscCall(PetscOptionsReal("-fp_deflation_shift", "alpha of the deflation operator", NULL, f->shift, &f->shift, NULL));
+  PetscCall(PetscOptionsReal("-fp_merge_tol", "Roots closer than this (scaled max norm) are one root", NULL, f->merge, &f->merge, NULL));
+  PetscOptionsEnd();
+  PetscCheck(f->starts >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_starts %" PetscInt_FMT " must be >= 1", f->starts);
+  PetscCheck(!boxset || (nbox == 2 && f->box[0] < f->box[1]), f->comm, PETSC_ERR_ARG_WRONG, "-fp_box needs lo,hi with lo < hi");
+  PetscCheck(f->patience >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_patience %" PetscInt_FMT " must be >= 1", f->patience);
+  PetscCheck(f->power > 0 && f->shift >= 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_deflation_power must be > 0 and -fp_deflation_shift >= 0");
+  PetscCheck(f->merge > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_merge_tol %g must be positive", (double)f->merge);
+  /* the solver's own options (-fp_snes_*, -fp_ksp_*, -fp_pc_*), read now so that -help
+     lists them and unknown ones are caught before any work; tolerances tighter than the
+     1e-6 of Sip et al. by default */
+  {
+    SNESLineSearch ls;
+    PetscCall(SNESCreate(f->comm, &f->snes));
+    PetscCall(SNESSetOptionsPrefix(f->snes, "fp_"));
+    PetscCall(SNESSetTolerances(f->snes, 1e-12, 1e-10, 1e-12, 100, 10000));
+    PetscCall(SNESGetLineSearch(f->snes, &ls));
+    PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC)); /* undamped: keeps the deflated step */
+    PetscCall(SNESSetFromOptions(f->snes));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* c(x) of every node from the full state. */
+static void NMFPCouplingAll(NMFixedPoints f, const PetscReal x[])
+{
+  const NMModelType *m = f->model;
+  for (PetscInt j = 0; j < f->n; j++) m->coupling(x + j * m->nstate, f->theta + j * m->nparam, f->c + j * m->ncoupling);
+}
+
+/* u_g = G sum_j W[g,j] c(x_j). */
+static void NMFPInput(NMFixedPoints f, PetscInt g, PetscReal u[])
+{
+  const PetscInt nc = f->model->ncoupling;
+  for (PetscInt k = 0; k < nc; k++) u[k] = 0;
+  for (PetscInt j = 0; j < f->n; j++) {
+    PetscReal w = f->W[g * f->n + j];
+    if (w == 0) continue;
+    for (PetscInt k = 0; k < nc; k++) u[k] += f->G * w * f->c[j * nc + k];
+  }
+}
+
+static PetscErrorCode NMFPGather(NMFixedPoints f, Vec X, const PetscReal **xall)
+{
+  PetscFunctionBegin;
+  PetscCall(VecScatterBegin(f->toall, X, f->Xall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(f->toall, X, f->Xall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecGetArrayRead(f->Xall, xall));
+  PetscFunctionReturn(0);
+}
+
+/* F(X)_g = f(x_g, u_g; theta_g, self_g) for the owned nodes. */
+static PetscErrorCode NMFPResidual(SNES snes, Vec X, Vec F, void *ctx)
+{
+  NMFixedPoints      f = (NMFixedPoints)ctx;
+  const NMModelType *m = f->model;
+  const PetscReal   *x;
+  PetscReal         *r, u[16];
+
+  PetscFunctionBegin;
+  (void)snes;
+  PetscCall(NMFPGather(f, X, &x));
+  NMFPCouplingAll(f, x);
+  PetscCall(VecGetArray(F, &r));
+  for (PetscInt g = f->rstart; g < f->rend; g++) {
+    NMFPInput(f, g, u);
+    m->rhs(x + g * m->nstate, u, f->G * f->rowsum[g], f->theta + g * m->nparam, r + (g - f->rstart) * m->nstate);
+  }
+  PetscCall(VecRestoreArray(F, &r));
+  PetscCall(VecRestoreArrayRead(f->Xall, &x));
+  PetscFunctionReturn(0);
+}
+
+/* Block (g, j) of dF/dX: df/dx on the diagonal, plus df/du G W[g,j] dc/dx_j for every
+   emitter j (the self-connection included). */
+PetscErrorCode NMFPJacobianRows(NMFixedPoints f, const PetscReal x[], PetscInt g, PetscReal row[])
+{
+  const NMModelType *m = f->model;
+  const PetscInt     ns = m->nstate, nc = m->ncoupling, N = f->n * ns;
+  PetscReal          u[16], A[256], B[256], C[256];
+
+  PetscFunctionBegin;
+  NMFPInput(f, g, u);
+  PetscCall(PetscArrayzero(row, ns * N));
+  m->jacobian(x + g * ns, u, f->G * f->rowsum[g], f->theta + g * m->nparam, A);
+  m->input_jacobian(x + g * ns, u, f->theta + g * m->nparam, B);
+  for (PetscInt a = 0; a < ns; a++)
+    for (PetscInt b = 0; b < ns; b++) row[a * N + g * ns + b] = A[a * ns + b];
+  for (PetscInt j = 0; j < f->n; j++) {
+    PetscReal w = f->W[g * f->n + j];
+    if (w == 0) continue;
+    m->coupling_jacobian(x + j * ns, f->theta + j * m->nparam, C);
+    for (PetscInt a = 0; a < ns; a++)
+      for (PetscInt b = 0; b < ns; b++) {
+        PetscReal v = 0;
+        for (PetscInt k = 0; k < nc; k++) v += B[a * nc + k] * C[k * ns + b];
+        row[a * N + j * ns + b] += f->G * w * v;
+      }
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode NMFPJacobian(SNES snes, Vec X, Mat J, Mat P, void *ctx)
+{
+  NMFixedPoints      f  = (NMFixedPoints)ctx;
+  const PetscInt     ns = f->model->nstate, N = f->n * ns;
+  const PetscReal   *x;
+  PetscReal         *row;
+  PetscInt          *cols;
+
+  PetscFunctionBegin;
+  (void)snes;
+  (void)J;
+  PetscCall(NMFPGather(f, X, &x));
+  NMFPCouplingAll(f, x);
+  PetscCall(PetscMalloc2(ns * N, &row, N, &cols));
+  for (PetscInt g = f->rstart; g < f->rend; g++) {
+    PetscCall(NMFPJacobianRows(f, x, g, row));
+    for (PetscInt a = 0; a < ns; a++) {
+      PetscInt nz = 0, r = g * ns + a;
+      /* the pattern of the preallocation: blocks where W[g,j] != 0 or j = g */
+      for (PetscInt j = 0; j < f->n; j++) {
+        if (j != g && f->W[g * f->n + j] == 0) continue;
+        for (PetscInt b = 0; b < ns; b++) {
+          cols[nz]       = j * ns + b;
+          row[a * N + nz] = row[a * N + j * ns + b];
+          nz++;
+        }
+      }
+      PetscCall(MatSetValues(P, 1, &r, nz, cols, row + a * N, INSERT_VALUES));
+    }
+  }
+  PetscCall(PetscFree2(row, cols));
+  PetscCall(VecRestoreArrayRead(f->Xall, &x));
+  PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
+  PetscFunctionReturn(0);
+}
+
+/* Deflation through the line-search pre-check (Farrell et al. 2015, eq. 3.7): for the
+   deflated residual M(x) F(x), M = prod_i (|x - r_i|^-p + alpha), the Newton step is the
+   Newton step of F scaled by 1 / (1 + grad(log M) . Y) (PETSc updates X <- X - Y). The
+   basic (undamped) line search keeps the scaled step as it is. */
+static PetscErrorCode NMFPDeflate(SNESLineSearch ls, Vec X, Vec Y, PetscBool *changed, void *ctx)
+{
+  NMFixedPoints f   = (NMFixedPoints)ctx;
+  PetscReal     dot = 0;
+
+  PetscFunctionBegin;
+  (void)ls;
+  *changed = PETSC_FALSE;
+  if (!f->deflate || !f->nroots) PetscFunctionReturn(0);
+  for (PetscInt i = 0; i < f->nroots; i++) {
+    PetscReal   dist, dy, xr;
+    PetscScalar t;
+    PetscCall(VecWAXPY(f->R, -1.0, f->rootvecs[i], X)); /* d = x - r_i */
+    PetscCall(VecNorm(f->R, NORM_2, &dist));
+    PetscCall(VecDot(f->R, Y, &t));
+    dy = PetscRealPart(t);
+    if (dist == 0) continue;
+    xr = PetscPowReal(dist, -f->power);
+    /* d/dx log(|d|^-p + alpha) = -p |d|^(-p-2) d / (|d|^-p + alpha) */
+    dot += -f->power * xr / (dist * dist) * dy / (xr + f->shift);
+  }
+  if (1 + dot != 0) {
+    PetscCall(VecScale(Y, 1 / (1 + dot)));
+    *changed = PETSC_TRUE;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFixedPointsSetUp(NMFixedPoints f)
+{
+  const NMModelType *m;
+  NMConnectome       conn;
+  PetscInt           ns, nlocal, *dnz, *onz;
+  SNESLineSearch     ls;
+
+  PetscFunctionBeginUser;
+  if (f->setup) PetscFunctionReturn(0);
+  PetscCall(NMSimulatorSetUp(f->sim));
+  PetscCall(NMSimulatorGetNetwork(f->sim, &m, &conn, &f->theta, &f->G));
+  f->model = m;
+  ns       = m->nstate;
+  PetscCheck(m->jacobian && m->input_jacobian && m->coupling_jacobian, f->comm, PETSC_ERR_SUP, "model %s has no analytic Jacobian; fixed points need one", m->name);
+  PetscCheck(ns <= 16 && m->ncoupling <= 16, f->comm, PETSC_ERR_SUP, "model %s is too large for the fixed-point search", m->name);
+  PetscCall(NMConnectomeGetSize(conn, &f->n));
+  PetscCall(NMConnectomeGetArrays(conn, &f->W, NULL, NULL));
+  PetscCall(PetscMalloc1(f->n, &f->rowsum));
+  for (PetscInt g = 0; g < f->n; g++) {
+    f->rowsum[g] = 0;
+    for (PetscInt j = 0; j < f->n; j++) f->rowsum[g] += f->W[g * f->n + j];
+  }
+  PetscCall(PetscMalloc2(f->n * m->ncoupling, &f->c, ns, &f->scale));
+  /* per-state scale of the start box: the magnitude of the uncoupled resting state */
+  for (PetscInt k = 0; k < ns; k++) f->scale[k] = 1;
+
+  /* nodes in contiguous blocks, as in the simulator */
+  PetscCall(VecCreate(f->comm, &f->X));
+  PetscCall(VecSetSizes(f->X, PETSC_DECIDE, f->n * ns));
+  PetscCall(VecSetBlockSize(f->X, ns));
+  PetscCall(VecSetFromOptions(f->X));
+  PetscCall(VecGetLocalSize(f->X, &nlocal));
+  PetscCheck(nlocal % ns == 0, f->comm, PETSC_ERR_PLIB, "a node's states were split between ranks");
+  PetscCall(VecGetOwnershipRange(f->X, &f->rstart, &f->rend));
+  f->rstart /= ns;
+  f->rend /= ns;
+  PetscCall(VecDuplicate(f->X, &f->R));
+  PetscCall(VecScatterCreateToAll(f->X, &f->toall, &f->Xall));
+
+  /* AIJ preallocated from the connectome: block (g, j) for W[g,j] != 0 and j = g */
+  PetscCall(PetscCalloc2(nlocal, &dnz, nlocal, &onz));
+  for (PetscInt g = f->rstart; g < f->rend; g++)
+    for (PetscInt j = 0; j < f->n; j++)
+      if (j == g || f->W[g * f->n + j] != 0)
+        for (PetscInt a = 0; a < ns; a++) {
+          if (j >= f->rstart && j < f->rend) dnz[(g - f->rstart) * ns + a] += ns;
+          else onz[(g - f->rstart) * ns + a] += ns;
+        }
+  PetscCall(MatCreateAIJ(f->comm, nlocal, nlocal, PETSC_DETERMINE, PETSC_DETERMINE, 0, dnz, 0, onz, &f->J));
+  PetscCall(PetscFree2(dnz, onz));
+
+  PetscCall(SNESSetFunction(f->snes, f->R, NMFPResidual, f));
+  PetscCall(SNESSetJacobian(f->snes, f->J, f->J, NMFPJacobian, f));
+  PetscCall(SNESGetLineSearch(f->snes, &ls));
+  PetscCall(SNESLineSearchSetPreCheck(ls, NMFPDeflate, f));
+  f->setup = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFixedPointsGetSNES(NMFixedPoints f, SNES *snes)
+{
+  PetscFunctionBegin;
+  *snes = f->snes;
+  PetscFunctionReturn(0);
+}
+
+/* Start s: uniform in the box per state, keyed by (seed, start, node). */
+static PetscErrorCode NMFPStart(NMFixedPoints f, PetscInt s)
+{
+  const PetscInt ns = f->model->nstate;
+  PetscReal     *x;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetArray(f->X, &x));
+  for (PetscInt g = f->rstart; g < f->rend; g++) {
+    NMRandomStream rs;
+    NMRandomStreamInit(&rs, (uint64_t)f->seed, (uint32_t)g, (uint32_t)(NM_FP_STREAM + 256 * s));
+    for (PetscInt k = 0; k < ns; k += 4) {
+      double u[4];
+      NMRandomUniform4(&rs, (uint64_t)(k / 4), u);
+      for (PetscInt j = k; j < PetscMin(k + 4, ns); j++) x[(g - f->rstart) * ns + j] = f->scale[j] * (f->box[0] + (f->box[1] - f->box[0]) * u[j - k]);
+    }
+  }
+  PetscCall(VecRestoreArray(f->X, &x));
+  PetscFunctionReturn(0);
+}
+
+/* Index of the found root within the merge tolerance of X (scaled max norm), or -1. */
+static PetscErrorCode NMFPFind(NMFixedPoints f, PetscInt *which)
+{
+  PetscFunctionBegin;
+  *which = -1;
+  for (PetscInt i = 0; i < f->nroots && *which < 0; i++) {
+    PetscReal d, r;
+    PetscCall(VecWAXPY(f->R, -1.0, f->rootvecs[i], f->X));
+    PetscCall(VecNorm(f->R, NORM_INFINITY, &d));
+    PetscCall(VecNorm(f->rootvecs[i], NORM_INFINITY, &r));
+    if (d <= f->merge * PetscMax(1, r)) *which = i;
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode NMFPAddRoot(NMFixedPoints f)
+{
+  Vec *grown;
+
+  PetscFunctionBegin;
+  PetscCall(VecDuplicateVecs(f->X, f->nroots + 1, &grown));
+  for (PetscInt i = 0; i < f->nroots; i++) PetscCall(VecCopy(f->rootvecs[i], grown[i]));
+  PetscCall(VecCopy(f->X, grown[f->nroots]));
+  PetscCall(VecDestroyVecs(f->nroots, &f->rootvecs));
+  f->rootvecs = grown;
+  f->nroots++;
+  PetscFunctionReturn(0);
+}
+
+/* The search (Farrell et al.'s use of deflation): from each start, solve; after a new
+   root, deflate it and solve again from the same start, until that start yields nothing
+   new; then take the next start. Without deflation every start is solved once. Stops
+   after -fp_patience starts in a row found nothing new, or -fp_max_solves solves. */
+PetscErrorCode NMFixedPointsSolve(NMFixedPoints f)
+{
+  PetscInt idle = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(NMFixedPointsSetUp(f));
+  for (PetscInt s = 0; s < f->starts && idle < f->patience && f->solves < f->max_solves; s++) {
+    PetscBool found = PETSC_FALSE, again = PETSC_TRUE;
+    while (again && f->solves < f->max_solves) {
+      SNESConvergedReason reason;
+      PetscInt            which = -1, its;
+      PetscCall(NMFPStart(f, s));
+      PetscCall(SNESSolve(f->snes, NULL, f->X));
+      PetscCall(SNESGetConvergedReason(f->snes, &reason));
+      PetscCall(SNESGetIterationNumber(f->snes, &its));
+      f->solves++;
+      f->iterations += its;
+      again = PETSC_FALSE;
+      if (reason <= 0) continue;
+      f->converged++;
+      PetscCall(NMFPFind(f, &which));
+      if (which >= 0) continue;
+      PetscCall(NMFPAddRoot(f));
+      found = PETSC_TRUE;
+      again = f->deflate;
+    }
+    idle = found ? 0 : idle + 1;
+  }
+  f->exhausted = (PetscBool)(idle >= f->patience);
+  PetscCall(NMFixedPointsStability(f));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFixedPointsGetSolves(NMFixedPoints f, PetscInt *solves)
+{
+  PetscFunctionBegin;
+  *solves = f->solves;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFixedPointsGetRoots(NMFixedPoints f, PetscInt *nroots, PetscInt *size)
+{
+  PetscFunctionBegin;
+  *nroots = f->nroots;
+  *size   = f->n * f->model->nstate;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFixedPointsGetRoot(NMFixedPoints f, PetscInt k, const PetscReal **x, const PetscReal **re, const PetscReal **im)
+{
+  const PetscInt m = f->n * f->model->nstate;
+
+  PetscFunctionBegin;
+  PetscCheck(k >= 0 && k < f->nroots, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "root %" PetscInt_FMT " of %" PetscInt_FMT, k, f->nroots);
+  if (x) *x = f->roots + k * m;
+  if (re) *re = f->re + k * m;
+  if (im) *im = f->im + k * m;
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,156 @@
+#include <netmass/h5file.h>
+#include <netmass/sys.h>
+#include <lapacke.h>
+#include "fixedpoint_impl.h"
+
+const char *const NMFixedPointClasses[] = {"stable node", "stable focus", "saddle", "unstable node", "unstable focus", "non-hyperbolic", NULL};
+
+/* Eigenvalues with |Re| below this are on the imaginary axis (non-hyperbolic). */
+#define NM_FP_ZERO 1e-9
+
+PetscErrorCode NMFixedPointClassify(PetscInt m, const PetscReal re[], const PetscReal im[], NMFixedPointClass *cls, PetscInt *unstable, PetscReal *maxre, PetscReal *freq)
+{
+  PetscInt  lead = 0, zero = 0;
+  PetscBool complex_any = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  *unstable = 0;
+  for (PetscInt i = 0; i < m; i++) {
+    if (re[i] > re[lead]) lead = i;
+    if (re[i] > NM_FP_ZERO) (*unstable)++;
+    if (PetscAbsReal(re[i]) <= NM_FP_ZERO) zero++;
+  }
+  *maxre = m ? re[lead] : 0;
+  *freq  = m ? PetscAbsReal(im[lead]) / (2 * PETSC_PI) : 0;
+  /* a focus when the leading (slowest or fastest-growing) eigenvalue is complex */
+  complex_any = (PetscBool)(m && im[lead] != 0);
+  if (zero) *cls = NM_FP_NONHYPERBOLIC;
+  else if (*unstable == 0) *cls = complex_any ? NM_FP_STABLE_FOCUS : NM_FP_STABLE_NODE;
+  else if (*unstable == m) *cls = complex_any ? NM_FP_UNSTABLE_FOCUS : NM_FP_UNSTABLE_NODE;
+  else *cls = NM_FP_SADDLE;
+  PetscFunctionReturn(0);
+}
+
+static int NMCompareEig(const void *a, const void *b)
+{
+  const PetscReal *x = (const PetscReal *)a, *y = (const PetscReal *)b;
+  if (x[0] != y[0]) return x[0] < y[0] ? 1 : -1; /* decreasing real part */
+  return (x[1] < y[1]) - (x[1] > y[1]);
+}
+
+/* The dense Jacobian at each root, gathered on rank 0, and its eigenvalues by LAPACK's
+   dgeev; every rank keeps the roots and eigenvalues. */
+PetscErrorCode NMFixedPointsStability(NMFixedPoints f)
+{
+  const PetscInt   ns = f->model->nstate, m = f->n * ns, nl = (f->rend - f->rstart) * ns;
+  PetscMPIInt      size, rank, *counts, *displs;
+  PetscReal       *rows, *J = NULL, *pairs;
+  const PetscReal *x;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(f->comm, &size));
+  PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
+  PetscCall(PetscFree3(f->roots, f->re, f->im));
+  PetscCall(PetscMalloc3(f->nroots * m + 1, &f->roots, f->nroots * m + 1, &f->re, f->nroots * m + 1, &f->im));
+  PetscCall(PetscMalloc3(nl * m + 1, &rows, size, &counts, size, &displs));
+  PetscCall(PetscMalloc1(2 * m, &pairs));
+  {
+    PetscMPIInt mine = (PetscMPIInt)(nl * m);
+    PetscCallMPI(MPI_Gather(&mine, 1, MPI_INT, counts, 1, MPI_INT, 0, f->comm));
+    if (!rank) {
+      displs[0] = 0;
+      for (PetscMPIInt r = 1; r < size; r++) displs[r] = displs[r - 1] + counts[r - 1];
+      PetscCall(PetscMalloc1(m * m, &J));
+    }
+  }
+  for (PetscInt k = 0; k < f->nroots; k++) {
+    PetscCall(VecScatterBegin(f->toall, f->rootvecs[k], f->Xall, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecScatterEnd(f->toall, f->rootvecs[k], f->Xall, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecGetArrayRead(f->Xall, &x));
+    PetscCall(PetscArraycpy(f->roots + k * m, x, m));
+    for (PetscInt j = 0; j < f->n; j++) f->model->coupling(x + j * ns, f->theta + j * f->model->nparam, f->c + j * f->model->ncoupling);
+    for (PetscInt g = f->rstart; g < f->rend; g++) PetscCall(NMFPJacobianRows(f, x, g, rows + (g - f->rstart) * ns * m));
+    PetscCall(VecRestoreArrayRead(f->Xall, &x));
+    PetscCallMPI(MPI_Gatherv(rows, (PetscMPIInt)(nl * m), MPIU_REAL, J, counts, displs, MPIU_REAL, 0, f->comm));
+    if (!rank) {
+      lapack_int info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', (lapack_int)m, J, (lapack_int)m, f->re + k * m, f->im + k * m, NULL, 1, NULL, 1);
+      PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK dgeev failed (info %d) at root %" PetscInt_FMT, (int)info, k);
+      for (PetscInt i = 0; i < m; i++) {
+        pairs[2 * i]     = f->re[k * m + i];
+        pairs[2 * i + 1] = f->im[k * m + i];
+      }
+      qsort(pairs, (size_t)m, 2 * sizeof(PetscReal), NMCompareEig);
+      for (PetscInt i = 0; i < m; i++) {
+        f->re[k * m + i] = pairs[2 * i];
+        f->im[k * m + i] = pairs[2 * i + 1];
+      }
+    }
+    PetscCallMPI(MPI_Bcast(f->re + k * m, (PetscMPIInt)m, MPIU_REAL, 0, f->comm));
+    PetscCallMPI(MPI_Bcast(f->im + k * m, (PetscMPIInt)m, MPIU_REAL, 0, f->comm));
+  }
+  PetscCall(PetscFree3(rows, counts, displs));
+  PetscCall(PetscFree(pairs));
+  PetscCall(PetscFree(J));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFixedPointsView(NMFixedPoints f, PetscViewer viewer)
+{
+  const PetscInt m = f->n * f->model->nstate;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscViewerASCIIPrintf(viewer, "fixed points of %" PetscInt_FMT " %s nodes (G %g): %" PetscInt_FMT " roots from %" PetscInt_FMT " solves (%" PetscInt_FMT " converged, %.1f Newton iterations each), deflation %s\n", f->n, f->model->name, (double)f->G, f->nroots, f->solves, f->converged, f->solves ? (double)f->iterations / f->solves : 0.0, f->deflate ? "on" : "off"));
+  for (PetscInt k = 0; k < f->nroots && k < 20; k++) {
+    NMFixedPointClass cls;
+    PetscInt          unstable;
+    PetscReal         maxre, freq;
+    PetscCall(NMFixedPointClassify(m, f->re + k * m, f->im + k * m, &cls, &unstable, &maxre, &freq));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  root %" PetscInt_FMT ": %s, %" PetscInt_FMT " unstable directions, max Re lambda %.4g, leading frequency %.4g Hz\n", k, NMFixedPointClasses[cls], unstable, (double)maxre, (double)freq));
+  }
+  if (f->exhausted) PetscCall(PetscViewerASCIIPrintf(viewer, "  stopped: %" PetscInt_FMT " consecutive starts found nothing new (the set is not proven complete)\n", f->patience));
+  else PetscCall(PetscViewerASCIIPrintf(viewer, "  stopped after all %" PetscInt_FMT " starts; more starts may find more roots\n", f->starts));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  stability is that of the delay-free system\n"));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFixedPointsWrite(NMFixedPoints f, const char path[])
+{
+  const PetscInt    ns = f->model->nstate, m = f->n * ns, R = f->nroots;
+  NMFile            file;
+  PetscMPIInt       rank;
+  PetscReal        *info;
+  const PetscInt    rdims[3] = {R, f->n, ns}, edims[2] = {R, m}, idims[2] = {R, 4};
+  const char *const rnames[] = {"root", "region", "state"}, *const enames[] = {"root", "eigenvalue"}, *const inames[] = {"root", "class_unstable_maxre_frequency"};
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
+  PetscCall(NMFileCreate(f->comm, path, NM_FORMAT_FIXEDPOINTS, &file));
+  PetscCall(NMFileSetAttributeString(file, "/", "model", f->model->name));
+  PetscCall(NMFileSetAttributeReal(file, "/", "G", f->G));
+  PetscCall(NMFileSetAttributeInt(file, "/", "n_roots", R));
+  PetscCall(NMFileSetAttributeInt(file, "/", "solves", f->solves));
+  PetscCall(NMFileSetAttributeInt(file, "/", "converged", f->converged));
+  PetscCall(NMFileSetAttributeInt(file, "/", "newton_iterations", f->iterations));
+  PetscCall(NMFileSetAttributeInt(file, "/", "deflation", f->deflate));
+  PetscCall(NMFileSetAttributeString(file, "/", "completeness", f->exhausted ? "search stopped after consecutive starts found nothing new; not proven complete" : "all starts used; not proven complete"));
+  PetscCall(NMFileSetAttributeString(file, "/", "stability", "eigenvalues of the Jacobian of the delay-free system"));
+  if (R > 0) {
+    PetscCall(PetscMalloc1(4 * R, &info));
+    for (PetscInt k = 0; k < R; k++) {
+      NMFixedPointClass cls;
+      PetscInt          unstable;
+      PetscCall(NMFixedPointClassify(m, f->re + k * m, f->im + k * m, &cls, &unstable, &info[4 * k + 2], &info[4 * k + 3]));
+      info[4 * k]     = cls;
+      info[4 * k + 1] = unstable;
+    }
+    /* small results: rank 0 writes every row */
+    PetscCall(NMFileWriteReal(file, "roots", 3, rdims, rnames, NULL, 0, rank ? 0 : R, f->roots));
+    PetscCall(NMFileWriteReal(file, "eigenvalues_real", 2, edims, enames, "1/s", 0, rank ? 0 : R, f->re));
+    PetscCall(NMFileWriteReal(file, "eigenvalues_imag", 2, edims, enames, "1/s", 0, rank ? 0 : R, f->im));
+    PetscCall(NMFileWriteReal(file, "classification", 2, idims, inames, NULL, 0, rank ? 0 : R, info));
+    PetscCall(NMFileSetAttributeString(file, "classification", "columns", "class (0 stable node, 1 stable focus, 2 saddle, 3 unstable node, 4 unstable focus, 5 non-hyperbolic), unstable directions, max Re lambda (1/s), leading frequency (Hz)"));
+    PetscCall(PetscFree(info));
+  }
+  PetscCall(NMFileCommit(&file));
+  PetscFunctionReturn(0);
+}

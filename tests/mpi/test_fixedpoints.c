@@ -1,0 +1,201 @@
+/* Fixed points against known answers, at 1, 2 and 3 ranks:
+   - one pMFM node (Sip et al.'s parameters): one equilibrium S = 0.02899 for w = 1,
+     I_o = 0.295; three for w in (1.1912, 2.0584) and for I_o in (0.31980, 0.32508) at
+     w = 1; the roots equal those of an exhaustive 1-D bracketing scan of f(S) = 0;
+   - N = 4 uncoupled bistable nodes: exactly 3^4 = 81 equilibria, C(4,k) 2^(4-k) of them
+     with k unstable directions, all found with deflation, and deflation finds more than
+     plain restarts for the same number of solves;
+   - a Stuart-Landau network with diffusive coupling: the origin, with eigenvalues
+     a - G mu_i +- i omega, mu_i the eigenvalues of the graph Laplacian. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "../nm_test.h"
+#include <lapacke.h>
+#include <netmass/fixedpoint.h>
+#include <netmass/generators.h>
+#include <netmass/model.h>
+#include <netmass/sys.h>
+
+static NMFixedPoints solve(const char opts[])
+{
+  NMFixedPoints fp;
+  assert_int_equal(PetscOptionsClear(NULL), 0);
+  assert_int_equal(PetscOptionsInsertString(NULL, opts), 0);
+  assert_int_equal(NMFixedPointsCreate(PETSC_COMM_WORLD, &fp), 0);
+  assert_int_equal(NMFixedPointsSetFromOptions(fp), 0);
+  assert_int_equal(NMFixedPointsSolve(fp), 0);
+  assert_int_equal(PetscOptionsClear(NULL), 0);
+  return fp;
+}
+
+/* Roots of dS/dt of one uncoupled pMFM node in [0, 1] by a fine sign scan and bisection. */
+static PetscInt scan_pmfm(PetscReal w, PetscReal io, PetscReal roots[])
+{
+  const NMModelType *m = &NMModelPMFM;
+  PetscReal          theta[16], u[1] = {0};
+  PetscInt           n = 0, K = 200000;
+
+  for (PetscInt p = 0; p < m->nparam; p++) theta[p] = m->params[p].value;
+  theta[NMModelParamIndex(m, "w")]   = w;
+  theta[NMModelParamIndex(m, "I_o")] = io;
+  for (PetscInt k = 0; k < K; k++) {
+    PetscReal a = (PetscReal)k / K, b = (PetscReal)(k + 1) / K, fa, fb;
+    m->rhs(&a, u, 0, theta, &fa);
+    m->rhs(&b, u, 0, theta, &fb);
+    if (fa == 0 || fa * fb < 0) {
+      for (int it = 0; it < 100; it++) {
+        PetscReal c = 0.5 * (a + b), fc;
+        m->rhs(&c, u, 0, theta, &fc);
+        if (fa * fc <= 0) b = c;
+        else a = c, fa = fc;
+      }
+      roots[n++] = 0.5 * (a + b);
+    }
+  }
+  return n;
+}
+
+static int compare_real(const void *a, const void *b)
+{
+  PetscReal x = *(const PetscReal *)a, y = *(const PetscReal *)b;
+  return (x > y) - (x < y);
+}
+
+static void test_pmfm_node(void **state)
+{
+  const struct {
+    PetscReal w, io;
+    PetscInt  count;
+  } cases[] = {
+    {1.0,  0.295,  1},
+    {1.15, 0.295,  1},
+    {1.5,  0.295,  3},
+    {2.1,  0.295,  1},
+    {1.0,  0.3190, 1},
+    {1.0,  0.3225, 3},
+    {1.0,  0.3260, 1},
+  };
+
+  (void)state;
+  for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+    char          opts[512];
+    NMFixedPoints fp;
+    PetscReal     scan[8], found[8];
+    PetscInt      nscan = scan_pmfm(cases[c].w, cases[c].io, scan), nroots, size;
+    snprintf(opts, sizeof(opts), "-model pmfm -pmfm_w %g -pmfm_I_o %g -connectome_type none -connectome_n 1 -fp_box 0,1 -fp_deflation_shift 100", (double)cases[c].w, (double)cases[c].io);
+    fp = solve(opts);
+    assert_int_equal(NMFixedPointsGetRoots(fp, &nroots, &size), 0);
+    assert_int_equal(nscan, cases[c].count);
+    assert_int_equal(nroots, cases[c].count);
+    for (PetscInt k = 0; k < nroots; k++) {
+      const PetscReal *x;
+      assert_int_equal(NMFixedPointsGetRoot(fp, k, &x, NULL, NULL), 0);
+      found[k] = x[0];
+    }
+    qsort(found, (size_t)nroots, sizeof(PetscReal), compare_real);
+    for (PetscInt k = 0; k < nroots; k++) assert_near(found[k], scan[k], 1e-8);
+    if (c == 0) assert_near(found[0], 0.02899, 5e-6);
+    assert_int_equal(NMFixedPointsDestroy(&fp), 0);
+  }
+}
+
+static void test_bistable_product(void **state)
+{
+  const char   *common = "-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n 4 -fp_box 0,1 -fp_starts 10000 -fp_patience 10000 -fp_deflation_shift 100";
+  char          opts[512];
+  NMFixedPoints fp;
+  PetscInt      nroots, size, byk[5] = {0}, with, without;
+  PetscReal     scan[3];
+
+  (void)state;
+  assert_int_equal(scan_pmfm(1.5, 0.295, scan), 3);
+  snprintf(opts, sizeof(opts), "%s -fp_max_solves 300", common);
+  fp = solve(opts);
+  assert_int_equal(NMFixedPointsGetRoots(fp, &nroots, &size), 0);
+  assert_int_equal(nroots, 81);
+  for (PetscInt k = 0; k < nroots; k++) {
+    const PetscReal  *x, *re, *im;
+    NMFixedPointClass cls;
+    PetscInt          unstable;
+    PetscReal         maxre, freq;
+    assert_int_equal(NMFixedPointsGetRoot(fp, k, &x, &re, &im), 0);
+    /* every coordinate is one of the three node equilibria */
+    for (PetscInt i = 0; i < 4; i++) assert_true(PetscAbsReal(x[i] - scan[0]) < 1e-8 || PetscAbsReal(x[i] - scan[1]) < 1e-8 || PetscAbsReal(x[i] - scan[2]) < 1e-8);
+    assert_int_equal(NMFixedPointClassify(4, re, im, &cls, &unstable, &maxre, &freq), 0);
+    byk[unstable]++;
+  }
+  /* C(4,k) 2^(4-k): the middle root of a node is its unstable one */
+  assert_int_equal(byk[0], 16);
+  assert_int_equal(byk[1], 32);
+  assert_int_equal(byk[2], 24);
+  assert_int_equal(byk[3], 8);
+  assert_int_equal(byk[4], 1);
+  assert_int_equal(NMFixedPointsDestroy(&fp), 0);
+  /* the same budget of 81 solves, with and without deflation */
+  snprintf(opts, sizeof(opts), "%s -fp_max_solves 81", common);
+  fp = solve(opts);
+  assert_int_equal(NMFixedPointsGetRoots(fp, &with, &size), 0);
+  assert_int_equal(NMFixedPointsDestroy(&fp), 0);
+  snprintf(opts, sizeof(opts), "%s -fp_max_solves 81 -fp_deflation 0", common);
+  fp = solve(opts);
+  assert_int_equal(NMFixedPointsGetRoots(fp, &without, &size), 0);
+  assert_int_equal(NMFixedPointsDestroy(&fp), 0);
+  print_message("  81 solves: %d roots with deflation, %d with plain restarts\n", (int)with, (int)without);
+  assert_true(with > without + 10);
+}
+
+static void test_hopf_network(void **state)
+{
+  const PetscReal a = -0.3, f = 0.05, G = 0.4;
+  NMRingParams    rp = {8, 2, 3.0, 0, 0.5, 100.0};
+  NMConnectome    conn;
+  NMFixedPoints   fp;
+  PetscReal      *W, L[64], mu[8], lam[16];
+  PetscInt        nroots, size;
+  const PetscReal *x, *re, *im;
+  char            opts[512];
+
+  (void)state;
+  assert_int_equal(NMGenerateRing(PETSC_COMM_WORLD, &rp, 1, &conn), 0);
+  assert_int_equal(NMConnectomeSave(conn, "fp_ring8.h5"), 0);
+  assert_int_equal(NMConnectomeGetArrays(conn, &W, NULL, NULL), 0);
+  for (int i = 0; i < 8; i++) {
+    PetscReal deg = 0;
+    for (int j = 0; j < 8; j++) deg += W[i * 8 + j];
+    for (int j = 0; j < 8; j++) L[i * 8 + j] = (i == j ? deg : 0) - W[i * 8 + j];
+  }
+  assert_int_equal(LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'N', 'U', 8, L, 8, mu), 0);
+  snprintf(opts, sizeof(opts), "-model hopf -hopf_a %g -hopf_f %g -G %g -connectome fp_ring8.h5 -fp_starts 20 -fp_patience 10", (double)a, (double)f, (double)G);
+  fp = solve(opts);
+  assert_int_equal(NMFixedPointsGetRoots(fp, &nroots, &size), 0);
+  assert_int_equal(nroots, 1);
+  assert_int_equal(NMFixedPointsGetRoot(fp, 0, &x, &re, &im), 0);
+  for (int i = 0; i < 16; i++) assert_near(x[i], 0, 1e-10);
+  /* eigenvalues a - G mu_i +- i 2 pi f, sorted by decreasing real part */
+  for (int i = 0; i < 8; i++) lam[2 * i] = lam[2 * i + 1] = a - G * mu[i];
+  qsort(lam, 16, sizeof(PetscReal), compare_real);
+  for (int i = 0; i < 16; i++) {
+    assert_near(re[i], lam[15 - i], 1e-10);
+    assert_near(PetscAbsReal(im[i]), 2 * PETSC_PI * f, 1e-10);
+  }
+  assert_int_equal(NMFixedPointsDestroy(&fp), 0);
+  assert_int_equal(NMConnectomeDestroy(&conn), 0);
+}
+
+int main(int argc, char **argv)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_pmfm_node),
+    cmocka_unit_test(test_bistable_product),
+    cmocka_unit_test(test_hopf_network),
+  };
+  int failed;
+
+  if (NMInitialize(&argc, &argv, "test", NULL)) return 1;
+  failed = cmocka_run_group_tests(tests, NULL, NULL);
+  if (NMFinalize(PETSC_FALSE)) return 1;
+  return failed;
+}
