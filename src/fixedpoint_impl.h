@@ -8,7 +8,7 @@ struct _n_NMFixedPoints {
   MPI_Comm           comm;
   NMSimulator        sim; /* parses the network options and builds the network */
   const NMModelType *model;
-  const PetscReal   *theta; /* n x nparam */
+  PetscReal         *theta; /* n x nparam, our copy: continuation changes it */
   PetscReal         *W;     /* n x n, receiver x emitter */
   PetscReal          G, *rowsum;
   PetscInt           n, rstart, rend; /* nodes; owned nodes [rstart, rend) */
@@ -26,7 +26,21 @@ struct _n_NMFixedPoints {
   Vec               *rootvecs;
   /* results on every rank: roots (nroots x m), eigenvalues (nroots x m), m = n nstate */
   PetscReal         *roots, *re, *im;
+  /* continuation (fixedpoint_continuation.c): parameter, range, steps */
+  char               cont_param[64];
+  PetscReal          cont_range[2], cont_ds, cont_ds_max, cont_tol;
+  PetscInt           cont_steps;
+  PetscBool          cont;
+  /* branch points: npts x (3 + m): branch, parameter, unstable count, x; special points:
+     nspecial x 5: type (0 fold, 1 Hopf), branch, parameter, frequency (Hz), unstable count */
+  PetscInt           npts, cap_pts, nspecial, cap_special;
+  PetscReal         *pts, *special;
 };
+
+PetscErrorCode NMFPResidualDense(NMFixedPoints f, const PetscReal x[], PetscReal F[]);
+PetscErrorCode NMFPJacobianDense(NMFixedPoints f, const PetscReal x[], PetscReal J[]);
+PetscErrorCode NMFixedPointsContinue(NMFixedPoints f);
+PetscErrorCode NMFixedPointsWriteBranches(NMFixedPoints f, void *file);
 
 PetscErrorCode NMFPJacobianRows(NMFixedPoints f, const PetscReal x[], PetscInt g, PetscReal row[]);
 PetscErrorCode NMFixedPointsStability(NMFixedPoints f);

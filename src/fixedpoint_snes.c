@@ -24,6 +24,10 @@ PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp)
   f->shift    = 1;
   f->deflate  = PETSC_TRUE;
   f->merge    = 1e-4;
+  f->cont_ds     = 1e-3;
+  f->cont_ds_max = 0.05;
+  f->cont_tol    = 1e-8;
+  f->cont_steps  = 2000;
   *fp         = f;
   PetscFunctionReturn(0);
 }
@@ -44,6 +48,8 @@ PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp)
   PetscCall(PetscFree3(f->roots, f->re, f->im));
   PetscCall(PetscFree2(f->c, f->scale));
   PetscCall(PetscFree(f->rowsum));
+  PetscCall(PetscFree(f->theta));
+  PetscCall(PetscFree2(f->pts, f->special));
   PetscCall(NMSimulatorDestroy(&f->sim));
   PetscCall(PetscFree(*fp));
   PetscFunctionReturn(0);
@@ -51,8 +57,8 @@ PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp)
 
 PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
 {
-  PetscInt  nbox = 2;
-  PetscBool boxset;
+  PetscInt  nbox = 2, nrange = 2;
+  PetscBool boxset, rangeset = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   PetscCall(NMSimulatorCreate(f->comm, &f->sim));
@@ -66,6 +72,12 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCall(PetscOptionsBool("-fp_deflation", "Deflate the roots already found (Farrell et al. 2015)", NULL, f->deflate, &f->deflate, NULL));
   PetscCall(PetscOptionsReal("-fp_deflation_power", "p of the deflation operator prod(|x - r|^-p + alpha)", NULL, f->power, &f->power, NULL));
   PetscCall(PetscOptionsReal("-fp_deflation_shift", "alpha of the deflation operator", NULL, f->shift, &f->shift, NULL));
+  PetscCall(PetscOptionsString("-cont_parameter", "Continue every root in G or in a model parameter (e.g. w, I_o, mu_ste); empty: no continuation", NULL, f->cont_param, f->cont_param, sizeof(f->cont_param), &f->cont));
+  PetscCall(PetscOptionsRealArray("-cont_range", "Range lo,hi of the continued parameter", NULL, f->cont_range, &nrange, &rangeset));
+  PetscCall(PetscOptionsReal("-cont_ds", "First pseudo-arclength step", NULL, f->cont_ds, &f->cont_ds, NULL));
+  PetscCall(PetscOptionsReal("-cont_ds_max", "Largest pseudo-arclength step", NULL, f->cont_ds_max, &f->cont_ds_max, NULL));
+  PetscCall(PetscOptionsInt("-cont_steps", "Largest number of steps per branch and direction", NULL, f->cont_steps, &f->cont_steps, NULL));
+  PetscCall(PetscOptionsReal("-cont_tol", "Folds and Hopf points are located to this accuracy in the parameter", NULL, f->cont_tol, &f->cont_tol, NULL));
   PetscCall(PetscOptionsReal("-fp_merge_tol", "Roots closer than this (scaled max norm) are one root", NULL, f->merge, &f->merge, NULL));
   PetscOptionsEnd();
   PetscCheck(f->starts >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_starts %" PetscInt_FMT " must be >= 1", f->starts);
@@ -73,6 +85,9 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCheck(f->patience >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_patience %" PetscInt_FMT " must be >= 1", f->patience);
   PetscCheck(f->power > 0 && f->shift >= 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_deflation_power must be > 0 and -fp_deflation_shift >= 0");
   PetscCheck(f->merge > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_merge_tol %g must be positive", (double)f->merge);
+  f->cont = (PetscBool)(f->cont && f->cont_param[0]);
+  PetscCheck(!f->cont || (rangeset && nrange == 2 && f->cont_range[0] < f->cont_range[1]), f->comm, PETSC_ERR_ARG_WRONG, "-cont_range needs lo,hi with lo < hi (the G or parameter range to follow the roots over)");
+  PetscCheck(f->cont_ds > 0 && f->cont_ds_max >= f->cont_ds && f->cont_tol > 0 && f->cont_steps > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-cont_ds, -cont_ds_max (>= -cont_ds), -cont_tol and -cont_steps must be positive");
   /* the solver's own options (-fp_snes_*, -fp_ksp_*, -fp_pc_*), read now so that -help
      lists them and unknown ones are caught before any work; tolerances tighter than the
      1e-6 of Sip et al. by default */
@@ -80,9 +95,20 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
     SNESLineSearch ls;
     PetscCall(SNESCreate(f->comm, &f->snes));
     PetscCall(SNESSetOptionsPrefix(f->snes, "fp_"));
-    PetscCall(SNESSetTolerances(f->snes, 1e-12, 1e-10, 1e-12, 100, 10000));
+    PetscCall(SNESSetTolerances(f->snes, 1e-12, 1e-10, 1e-12, 50, 10000));
     PetscCall(SNESGetLineSearch(f->snes, &ls));
     PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC)); /* undamped: keeps the deflated step */
+    /* direct solves with pivoting (MUMPS): node Jacobians have structural zeros on the
+       diagonal (y' = z) that break ILU and PETSc's unpivoted LU */
+    {
+      KSP ksp;
+      PC  pc;
+      PetscCall(SNESGetKSP(f->snes, &ksp));
+      PetscCall(KSPSetType(ksp, KSPPREONLY));
+      PetscCall(KSPGetPC(ksp, &pc));
+      PetscCall(PCSetType(pc, PCLU));
+      PetscCall(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+    }
     PetscCall(SNESSetFromOptions(f->snes));
   }
   PetscFunctionReturn(0);
@@ -167,6 +193,31 @@ PetscErrorCode NMFPJacobianRows(NMFixedPoints f, const PetscReal x[], PetscInt g
   PetscFunctionReturn(0);
 }
 
+/* The whole network on every rank (continuation works on small dense systems). */
+PetscErrorCode NMFPResidualDense(NMFixedPoints f, const PetscReal x[], PetscReal F[])
+{
+  const NMModelType *m = f->model;
+  PetscReal          u[16];
+
+  PetscFunctionBegin;
+  NMFPCouplingAll(f, x);
+  for (PetscInt g = 0; g < f->n; g++) {
+    NMFPInput(f, g, u);
+    m->rhs(x + g * m->nstate, u, f->G * f->rowsum[g], f->theta + g * m->nparam, F + g * m->nstate);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFPJacobianDense(NMFixedPoints f, const PetscReal x[], PetscReal J[])
+{
+  const PetscInt ns = f->model->nstate, m = f->n * ns;
+
+  PetscFunctionBegin;
+  NMFPCouplingAll(f, x);
+  for (PetscInt g = 0; g < f->n; g++) PetscCall(NMFPJacobianRows(f, x, g, J + g * ns * m));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode NMFPJacobian(SNES snes, Vec X, Mat J, Mat P, void *ctx)
 {
   NMFixedPoints      f  = (NMFixedPoints)ctx;
@@ -246,7 +297,13 @@ PetscErrorCode NMFixedPointsSetUp(NMFixedPoints f)
   PetscFunctionBeginUser;
   if (f->setup) PetscFunctionReturn(0);
   PetscCall(NMSimulatorSetUp(f->sim));
-  PetscCall(NMSimulatorGetNetwork(f->sim, &m, &conn, &f->theta, &f->G));
+  {
+    const PetscReal *theta;
+    PetscCall(NMSimulatorGetNetwork(f->sim, &m, &conn, &theta, &f->G));
+    PetscCall(NMConnectomeGetSize(conn, &f->n));
+    PetscCall(PetscMalloc1(f->n * m->nparam, &f->theta));
+    PetscCall(PetscArraycpy(f->theta, theta, f->n * m->nparam));
+  }
   f->model = m;
   ns       = m->nstate;
   PetscCheck(m->jacobian && m->input_jacobian && m->coupling_jacobian, f->comm, PETSC_ERR_SUP, "model %s has no analytic Jacobian; fixed points need one", m->name);
@@ -386,6 +443,7 @@ PetscErrorCode NMFixedPointsSolve(NMFixedPoints f)
   }
   f->exhausted = (PetscBool)(idle >= f->patience);
   PetscCall(NMFixedPointsStability(f));
+  if (f->cont) PetscCall(NMFixedPointsContinue(f));
   PetscFunctionReturn(0);
 }
 

@@ -107,6 +107,10 @@ PetscErrorCode NMFixedPointsView(NMFixedPoints f, PetscViewer viewer)
     PetscCall(NMFixedPointClassify(m, f->re + k * m, f->im + k * m, &cls, &unstable, &maxre, &freq));
     PetscCall(PetscViewerASCIIPrintf(viewer, "  root %" PetscInt_FMT ": %s, %" PetscInt_FMT " unstable directions, max Re lambda %.4g, leading frequency %.4g Hz\n", k, NMFixedPointClasses[cls], unstable, (double)maxre, (double)freq));
   }
+  for (PetscInt k = 0; k < f->nspecial; k++) {
+    if (f->special[5 * k] == 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  fold at %s = %.10g\n", f->cont_param, (double)f->special[5 * k + 2]));
+    else PetscCall(PetscViewerASCIIPrintf(viewer, "  Hopf point at %s = %.10g, frequency %.4g Hz\n", f->cont_param, (double)f->special[5 * k + 2], (double)f->special[5 * k + 3]));
+  }
   if (f->exhausted) PetscCall(PetscViewerASCIIPrintf(viewer, "  stopped: %" PetscInt_FMT " consecutive starts found nothing new (the set is not proven complete)\n", f->patience));
   else PetscCall(PetscViewerASCIIPrintf(viewer, "  stopped after all %" PetscInt_FMT " starts; more starts may find more roots\n", f->starts));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  stability is that of the delay-free system\n"));
@@ -151,6 +155,7 @@ PetscErrorCode NMFixedPointsWrite(NMFixedPoints f, const char path[])
     PetscCall(NMFileSetAttributeString(file, "classification", "columns", "class (0 stable node, 1 stable focus, 2 saddle, 3 unstable node, 4 unstable focus, 5 non-hyperbolic), unstable directions, max Re lambda (1/s), leading frequency (Hz)"));
     PetscCall(PetscFree(info));
   }
+  if (f->cont) PetscCall(NMFixedPointsWriteBranches(f, file));
   PetscCall(NMFileCommit(&file));
   PetscFunctionReturn(0);
 }

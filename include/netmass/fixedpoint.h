@@ -26,6 +26,9 @@ PETSC_EXTERN PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp);
 PETSC_EXTERN PetscErrorCode NMFixedPointsGetRoots(NMFixedPoints fp, PetscInt *nroots, PetscInt *size);
 PETSC_EXTERN PetscErrorCode NMFixedPointsGetRoot(NMFixedPoints fp, PetscInt k, const PetscReal **x, const PetscReal **re, const PetscReal **im);
 PETSC_EXTERN PetscErrorCode NMFixedPointsGetSolves(NMFixedPoints fp, PetscInt *solves);
+/* After continuation (-cont_parameter): the special points found, n rows of 5 values:
+   type (0 fold, 1 Hopf), branch, parameter value, frequency (Hz), unstable directions. */
+PETSC_EXTERN PetscErrorCode NMFixedPointsGetSpecialPoints(NMFixedPoints fp, PetscInt *n, const PetscReal **points);
 /* For tests: the residual and the analytic Jacobian of the network at X. */
 PETSC_EXTERN PetscErrorCode NMFixedPointsGetSNES(NMFixedPoints fp, SNES *snes);
 

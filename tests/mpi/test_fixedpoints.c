@@ -19,6 +19,10 @@
 #include <netmass/model.h>
 #include <netmass/sys.h>
 
+#ifndef NM_SOURCE_INPUTS
+  #error "NM_SOURCE_INPUTS (the source tree's inputs/ folder) must be defined"
+#endif
+
 static NMFixedPoints solve(const char opts[])
 {
   NMFixedPoints fp;
@@ -185,12 +189,63 @@ static void test_hopf_network(void **state)
   assert_int_equal(NMConnectomeDestroy(&conn), 0);
 }
 
+/* The special points a continuation must find, each within `tol` of the published value
+   (a unit of its last printed digit) and its frequency within 0.01 Hz. */
+static void expect_special(PetscReal tol, const char opts[], PetscInt n, const PetscReal type[], const PetscReal value[], const PetscReal freq[])
+{
+  NMFixedPoints    fp = solve(opts);
+  PetscInt         ns;
+  const PetscReal *sp;
+
+  assert_int_equal(NMFixedPointsGetSpecialPoints(fp, &ns, &sp), 0);
+  for (PetscInt k = 0; k < ns; k++) print_message("  %s at %.8g (%.4g Hz)\n", sp[5 * k] == 0 ? "fold" : "Hopf", (double)sp[5 * k + 2], (double)sp[5 * k + 3]);
+  assert_int_equal(ns, n);
+  for (PetscInt i = 0; i < n; i++) {
+    PetscBool found = PETSC_FALSE;
+    for (PetscInt k = 0; k < ns; k++)
+      if (sp[5 * k] == type[i] && PetscAbsReal(sp[5 * k + 2] - value[i]) <= tol && (type[i] == 0 || PetscAbsReal(sp[5 * k + 3] - freq[i]) < 0.01)) found = PETSC_TRUE;
+    if (!found) fail_msg("no %s at %g", type[i] == 0 ? "fold" : "Hopf point", (double)value[i]);
+  }
+  assert_int_equal(NMFixedPointsDestroy(&fp), 0);
+}
+
+/* Continuation against known bifurcations:
+   - pMFM node in w: folds at 1.1912 and 2.0584; in I_o (w = 1): folds at 0.31980, 0.32508;
+   - Stuart-Landau network, diffusive coupling, in a: a Hopf point at a = 0, frequency f;
+   - the Jansen-Rit column (standard parameters) in its input p: folds at p = 113.586 and
+     -41.301, Hopf points at -12.148 (7.24 Hz), 89.829 (10.38 Hz) and 315.696 (11.16 Hz).
+     Standard Jansen-Rit is the ZJR column with h_ste = A C2 = 3.25 * 108, h_inh = B C4 =
+     22 * 33.75, pyramidal input y_ste - y_inh, and mu_ste = p / C2 (C2 = 108). */
+static void test_continuation(void **state)
+{
+  const PetscReal fold = 0, hopf = 1;
+
+  (void)state;
+  {
+    const PetscReal t[] = {fold, fold}, v[] = {1.1912, 2.0584}, fr[] = {0, 0};
+    expect_special(5e-5, "-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n 1 -fp_box 0,1 -fp_deflation_shift 100 -cont_parameter w -cont_range 1,2.5", 2, t, v, fr);
+  }
+  {
+    const PetscReal t[] = {fold, fold}, v[] = {0.31980, 0.32508}, fr[] = {0, 0};
+    expect_special(5e-6, "-model pmfm -pmfm_I_o 0.3225 -connectome_type none -connectome_n 1 -fp_box 0,1 -fp_deflation_shift 100 -cont_parameter I_o -cont_range 0.3,0.34 -cont_ds 1e-4 -cont_ds_max 1e-3", 2, t, v, fr);
+  }
+  {
+    const PetscReal t[] = {hopf}, v[] = {0}, fr[] = {0.07};
+    expect_special(1e-8, "-model hopf -hopf_a -0.5 -hopf_f 0.07 -connectome_type ring -connectome_n 6 -G 0.2 -cont_parameter a -cont_range -1,1", 1, t, v, fr);
+  }
+  {
+    const PetscReal t[] = {fold, fold, hopf, hopf, hopf}, v[] = {113.586 / 108, -41.301 / 108, -12.148 / 108, 89.829 / 108, 315.696 / 108}, fr[] = {0, 0, 7.24, 10.38, 11.16};
+    expect_special(0.001 / 108, "-options_file " NM_SOURCE_INPUTS "/fp_jr_continuation.opts", 5, t, v, fr);
+  }
+}
+
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_pmfm_node),
     cmocka_unit_test(test_bistable_product),
     cmocka_unit_test(test_hopf_network),
+    cmocka_unit_test(test_continuation),
   };
   int failed;
 
