@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "commands.h"
 
@@ -58,8 +59,8 @@ static const NMBenchCase nm_bench_cases[] = {
 
 /* Model settings. 998 regions: rWW2 (Deco et al. 2014) with TVB's defaults. Ring: the
    settings of inputs/zjr_ring1000_{sw,fc}_d3.opts (Gonzalez-Mitjans et al., sec. 3). */
-static const char nm_bench_tvb_model[]  = "-model rww2 -G 0.5 -integrator ll -max_delay 0.5 -velocity_peak 7.5 -velocity_halfwidth 3";
-static const char nm_bench_ring_model[] = "-model zjr -G 0.01 -zjr_e0 5 -zjr_mu_ste 3 -zjr_sigma_ste 1 -integrator ll -max_delay 0.5 -velocity 7.5 -velocity_peak 7.5 -velocity_halfwidth 3";
+static const char nm_bench_tvb_model[]  = "-model rww2 -G 0.5 -integrator ll -max_delay 0.5 -delay_tail 1e-6 -velocity_peak 7.5 -velocity_halfwidth 3";
+static const char nm_bench_ring_model[] = "-model zjr -G 0.01 -zjr_e0 5 -zjr_mu_ste 3 -zjr_sigma_ste 1 -integrator ll -max_delay 0.5 -delay_tail 1e-6 -velocity 7.5 -velocity_peak 7.5 -velocity_halfwidth 3";
 static const char nm_bench_ring_net[2][96] = {"-connectome_type smallworld -connectome_n 1000 -ring_circumference 7500", "-connectome_type full -connectome_n 1000 -ring_circumference 7500"};
 
 typedef struct {
@@ -349,6 +350,7 @@ static PetscErrorCode NMBenchCaseRun(MPI_Comm comm, NMBench *b, const NMBenchCas
   if (tvb && bc->delay == NM_DELAY_SINGLE) {
     PetscCall(NMBenchMinLength(b->conn[bc->net], &lmin));
     res->velocity = b->velocity > 0 ? b->velocity : PetscMin(7.5, PetscFloorReal(100 * 0.95 * lmin * 1e-3 / bc->dt) / 100);
+    PetscCheck(lmin * 1e-3 / res->velocity >= bc->dt, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bench_velocity %g m/s: the shortest tract, %g mm, would take less than one step of case %s (dt %g s); use at most %g m/s, or 0 to let the benchmark choose", (double)res->velocity, (double)lmin, bc->name, (double)bc->dt, (double)(lmin * 1e-3 / bc->dt));
   }
   if (bc->delay == NM_DELAY_SINGLE) PetscCall(NMFormat(delay, sizeof(delay), "-delay single -velocity %.17g", (double)res->velocity));
   else PetscCall(NMFormat(delay, sizeof(delay), "-delay gamma"));
@@ -408,6 +410,28 @@ static PetscErrorCode NMBenchCasePrint(MPI_Comm comm, NMBench *b, const NMBenchC
 
 /* ---------------------------------------------------------------- the command */
 
+/* Fraction of the node's CPU time that was busy during one second (all CPUs, from
+   /proc/stat; -1 where unknown). Every caller sleeps; `measure` reads the counters. */
+static double NMBenchBusyFraction(PetscBool measure)
+{
+  unsigned long long v[2][8] = {{0}};
+  struct timespec    one     = {1, 0};
+  int                ok      = 1;
+
+  for (int k = 0; k < 2; k++) {
+    FILE *fp = measure ? fopen("/proc/stat", "r") : NULL;
+    if (!fp || fscanf(fp, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[k][0], &v[k][1], &v[k][2], &v[k][3], &v[k][4], &v[k][5], &v[k][6], &v[k][7]) != 8) ok = 0;
+    if (fp) fclose(fp);
+    if (!k) nanosleep(&one, NULL);
+  }
+  if (!ok) return -1;
+  {
+    double total = 0, idle = (double)(v[1][3] - v[0][3]) + (double)(v[1][4] - v[0][4]);
+    for (int i = 0; i < 8; i++) total += (double)(v[1][i] - v[0][i]);
+    return total > 0 ? 1 - idle / total : -1;
+  }
+}
+
 static PetscErrorCode NMBenchCleanDir(const char dir[])
 {
   DIR           *d;
@@ -430,6 +454,7 @@ static PetscErrorCode NMBenchRun(MPI_Comm comm, NMBench *b)
 {
   NMBenchResult res[NM_BENCH_NCASES];
   PetscMPIInt   size;
+  PetscBool     any = PETSC_FALSE;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_size(comm, &size));
@@ -439,6 +464,8 @@ static PetscErrorCode NMBenchRun(MPI_Comm comm, NMBench *b)
     PetscCall(NMBenchCaseRun(comm, b, &nm_bench_cases[k], &res[k]));
     PetscCall(NMBenchCasePrint(comm, b, &nm_bench_cases[k], &res[k]));
   }
+  for (PetscInt k = 0; k < NM_BENCH_NCASES; k++) any = (PetscBool)(any || b->selected[k]);
+  if (!any) PetscFunctionReturn(0);
   PetscCall(PetscPrintf(comm, "\nsummary, %d ranks; memory bandwidth (triad, summed over ranks) %.2f GB/s\n", size, (double)b->bw_sum / 1e9));
   PetscCall(PetscPrintf(comm, "  s/s: wall seconds of integration per simulated second; Ment/s: million (edge, bin) entries contracted per second of integration (run) or of contraction alone (contr)\n"));
   PetscCall(PetscPrintf(comm, "  MB/step: bytes the contraction loads per step, every use counted (loads), and distinct bytes it touches (dist); GB/s: loads per second of contraction; BW: ratios of loads and distinct bytes per second to the triad; contr%%: contraction share of a step\n"));
@@ -525,14 +552,11 @@ PetscErrorCode NMCommandBench(MPI_Comm comm)
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(PetscPrintf(comm, "netmass bench: %d ranks, temporary folder %s (removed at the end)\n", size, b.dir));
   {
-    double load = -1;
-    FILE  *fp   = rank ? NULL : fopen("/proc/loadavg", "r");
-    if (fp) {
-      if (fscanf(fp, "%lf", &load) != 1) load = -1;
-      fclose(fp);
-    }
-    PetscCallMPI(MPI_Bcast(&load, 1, MPI_DOUBLE, 0, comm));
-    if (load >= 0) PetscCall(PetscPrintf(comm, "  load average (1 min) of rank 0's node before the benchmark: %.2f%s\n", load, load > 0.5 ? " -- other processes compete for the cores: the figures will be pessimistic (-bench_repeat helps)" : ""));
+    /* other work on the node skews every figure: measure it over one second while every
+       rank sleeps (a rank waiting in MPI would spin and count as busy) */
+    double           busy = NMBenchBusyFraction(!rank);
+    PetscCallMPI(MPI_Bcast(&busy, 1, MPI_DOUBLE, 0, comm));
+    if (busy >= 0) PetscCall(PetscPrintf(comm, "  CPU time used by other processes on rank 0's node in the second before: %.0f %%%s\n", 100 * busy, busy > 0.05 ? " -- they compete for the cores: the figures will be pessimistic (-bench_repeat helps)" : ""));
   }
 
   ierr = NMBenchRun(comm, &b);

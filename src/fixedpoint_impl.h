@@ -1,6 +1,7 @@
 #pragma once
 /* The fixed-point search's internals (fixedpoint_snes.c, fixedpoint_stability.c). */
 #include <netmass/fixedpoint.h>
+#include <netmass/integrator.h>
 #include <netmass/model.h>
 #include <netmass/simulator.h>
 
@@ -20,7 +21,7 @@ struct _n_NMFixedPoints {
   /* search */
   PetscInt64         seed;
   PetscInt           starts, max_solves, patience, solves, converged, iterations;
-  PetscReal          box[2], power, shift, merge;
+  PetscReal          box[2], power, shift, merge, max_step;
   PetscBool          deflate, exhausted, setup;
   PetscInt           nroots;
   Vec               *rootvecs;
@@ -35,11 +36,19 @@ struct _n_NMFixedPoints {
      nspecial x 5: type (0 fold, 1 Hopf), branch, parameter, frequency (Hz), unstable count */
   PetscInt           npts, cap_pts, nspecial, cap_special;
   PetscReal         *pts, *special;
+  /* unsteady-dynamics check (fixedpoint_dynamics.c): per start outcome (0 fixed point,
+     1 periodic, 2 unsteady), root reached (-1: none), period (s), spread over the last 10 % */
+  PetscBool          dynamics;
+  PetscInt           dyn_starts, dyn_class; /* class: 0 monostable, 1 multistable, 2 unsteady */
+  PetscReal          dyn_dt, dyn_t[2], dyn_tol, dyn_period_tol, *dyn;
+  NMIntegratorType   dyn_integrator;
 };
 
+void           NMFPStartDense(NMFixedPoints f, PetscInt s, PetscReal x[]);
 PetscErrorCode NMFPResidualDense(NMFixedPoints f, const PetscReal x[], PetscReal F[]);
 PetscErrorCode NMFPJacobianDense(NMFixedPoints f, const PetscReal x[], PetscReal J[]);
 PetscErrorCode NMFixedPointsContinue(NMFixedPoints f);
+PetscErrorCode NMFixedPointsDynamics(NMFixedPoints f);
 PetscErrorCode NMFixedPointsWriteBranches(NMFixedPoints f, void *file);
 
 PetscErrorCode NMFPJacobianRows(NMFixedPoints f, const PetscReal x[], PetscInt g, PetscReal row[]);

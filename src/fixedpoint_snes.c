@@ -28,6 +28,13 @@ PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp)
   f->cont_ds_max = 0.05;
   f->cont_tol    = 1e-8;
   f->cont_steps  = 2000;
+  f->dyn_starts     = 20;
+  f->dyn_dt         = 0.05;
+  f->dyn_t[0]       = 400;
+  f->dyn_t[1]       = 1200;
+  f->dyn_tol        = 1e-3;
+  f->dyn_period_tol = 0.1;
+  f->dyn_integrator = NM_INTEGRATOR_HEUN;
   *fp         = f;
   PetscFunctionReturn(0);
 }
@@ -50,6 +57,7 @@ PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp)
   PetscCall(PetscFree(f->rowsum));
   PetscCall(PetscFree(f->theta));
   PetscCall(PetscFree2(f->pts, f->special));
+  PetscCall(PetscFree(f->dyn));
   PetscCall(NMSimulatorDestroy(&f->sim));
   PetscCall(PetscFree(*fp));
   PetscFunctionReturn(0);
@@ -57,8 +65,8 @@ PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp)
 
 PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
 {
-  PetscInt  nbox = 2, nrange = 2;
-  PetscBool boxset, rangeset = PETSC_FALSE;
+  PetscInt  nbox = 2, nrange = 2, nhor = 2;
+  PetscBool boxset, rangeset = PETSC_FALSE, horset = PETSC_FALSE, maxset = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   PetscCall(NMSimulatorCreate(f->comm, &f->sim));
@@ -78,6 +86,14 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCall(PetscOptionsReal("-cont_ds_max", "Largest pseudo-arclength step", NULL, f->cont_ds_max, &f->cont_ds_max, NULL));
   PetscCall(PetscOptionsInt("-cont_steps", "Largest number of steps per branch and direction", NULL, f->cont_steps, &f->cont_steps, NULL));
   PetscCall(PetscOptionsReal("-cont_tol", "Folds and Hopf points are located to this accuracy in the parameter", NULL, f->cont_tol, &f->cont_tol, NULL));
+  PetscCall(PetscOptionsBool("-fp_dynamics", "Check the dynamics from random starts by noise-free simulation (Sip et al.)", NULL, f->dynamics, &f->dynamics, NULL));
+  PetscCall(PetscOptionsInt("-fp_dynamics_starts", "Starts of the dynamics check", NULL, f->dyn_starts, &f->dyn_starts, NULL));
+  PetscCall(PetscOptionsReal("-fp_dynamics_dt", "Time step of the dynamics check (s)", NULL, f->dyn_dt, &f->dyn_dt, NULL));
+  PetscCall(PetscOptionsRealArray("-fp_dynamics_horizons", "First and longer horizon T1,T2 (s)", NULL, f->dyn_t, &nhor, &horset));
+  PetscCall(PetscOptionsReal("-fp_dynamics_tol", "Converged if the last 10 % stays this close to the end point", NULL, f->dyn_tol, &f->dyn_tol, NULL));
+  PetscCall(PetscOptionsReal("-fp_dynamics_period_tol", "A record repeating itself this closely is a periodic orbit", NULL, f->dyn_period_tol, &f->dyn_period_tol, NULL));
+  PetscCall(PetscOptionsEnum("-fp_dynamics_integrator", "Integrator of the dynamics check", NULL, NMIntegratorTypes, (PetscEnum)f->dyn_integrator, (PetscEnum *)&f->dyn_integrator, NULL));
+  PetscCall(PetscOptionsReal("-fp_max_step", "Largest Newton step, max norm (0: none; default half the box width times the state scale)", NULL, f->max_step, &f->max_step, &maxset));
   PetscCall(PetscOptionsReal("-fp_merge_tol", "Roots closer than this (scaled max norm) are one root", NULL, f->merge, &f->merge, NULL));
   PetscOptionsEnd();
   PetscCheck(f->starts >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_starts %" PetscInt_FMT " must be >= 1", f->starts);
@@ -86,6 +102,10 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCheck(f->power > 0 && f->shift >= 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_deflation_power must be > 0 and -fp_deflation_shift >= 0");
   PetscCheck(f->merge > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_merge_tol %g must be positive", (double)f->merge);
   f->cont = (PetscBool)(f->cont && f->cont_param[0]);
+  if (!maxset) f->max_step = 0.5 * (f->box[1] - f->box[0]);
+  PetscCheck(f->max_step >= 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_max_step %g must be >= 0", (double)f->max_step);
+  PetscCheck(!horset || (nhor == 2 && f->dyn_t[0] > 0 && f->dyn_t[1] >= f->dyn_t[0]), f->comm, PETSC_ERR_ARG_WRONG, "-fp_dynamics_horizons needs T1,T2 with 0 < T1 <= T2");
+  PetscCheck(f->dyn_starts >= 1 && f->dyn_dt > 0 && f->dyn_tol > 0 && f->dyn_period_tol > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_dynamics_starts, _dt, _tol and _period_tol must be positive");
   PetscCheck(!f->cont || (rangeset && nrange == 2 && f->cont_range[0] < f->cont_range[1]), f->comm, PETSC_ERR_ARG_WRONG, "-cont_range needs lo,hi with lo < hi (the G or parameter range to follow the roots over)");
   PetscCheck(f->cont_ds > 0 && f->cont_ds_max >= f->cont_ds && f->cont_tol > 0 && f->cont_steps > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-cont_ds, -cont_ds_max (>= -cont_ds), -cont_tol and -cont_steps must be positive");
   /* the solver's own options (-fp_snes_*, -fp_ksp_*, -fp_pc_*), read now so that -help
@@ -97,7 +117,10 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
     PetscCall(SNESSetOptionsPrefix(f->snes, "fp_"));
     PetscCall(SNESSetTolerances(f->snes, 1e-12, 1e-10, 1e-12, 50, 10000));
     PetscCall(SNESGetLineSearch(f->snes, &ls));
-    PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC)); /* undamped: keeps the deflated step */
+    /* the l2 line search (a secant minimisation of the residual along the step) keeps
+       Newton from cycling (e.g. around a Stuart-Landau limit cycle) and, unlike
+       backtracking, does not undo the deflated step */
+    PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHL2));
     /* direct solves with pivoting (MUMPS): node Jacobians have structural zeros on the
        diagonal (y' = z) that break ILU and PETSc's unpivoted LU */
     {
@@ -287,6 +310,23 @@ static PetscErrorCode NMFPDeflate(SNESLineSearch ls, Vec X, Vec Y, PetscBool *ch
   PetscFunctionReturn(0);
 }
 
+/* The pre-check: deflation, then a cap on the step (a crude trust region: Newton from far
+   starts otherwise leaves for regions where the models saturate and never returns). */
+static PetscErrorCode NMFPPreCheck(SNESLineSearch ls, Vec X, Vec Y, PetscBool *changed, void *ctx)
+{
+  NMFixedPoints f = (NMFixedPoints)ctx;
+  PetscReal     ymax;
+
+  PetscFunctionBegin;
+  PetscCall(NMFPDeflate(ls, X, Y, changed, ctx));
+  PetscCall(VecNorm(Y, NORM_INFINITY, &ymax));
+  if (f->max_step > 0 && ymax > f->max_step) {
+    PetscCall(VecScale(Y, f->max_step / ymax));
+    *changed = PETSC_TRUE;
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMFixedPointsSetUp(NMFixedPoints f)
 {
   const NMModelType *m;
@@ -347,7 +387,7 @@ PetscErrorCode NMFixedPointsSetUp(NMFixedPoints f)
   PetscCall(SNESSetFunction(f->snes, f->R, NMFPResidual, f));
   PetscCall(SNESSetJacobian(f->snes, f->J, f->J, NMFPJacobian, f));
   PetscCall(SNESGetLineSearch(f->snes, &ls));
-  PetscCall(SNESLineSearchSetPreCheck(ls, NMFPDeflate, f));
+  PetscCall(SNESLineSearchSetPreCheck(ls, NMFPPreCheck, f));
   f->setup = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
@@ -359,24 +399,34 @@ PetscErrorCode NMFixedPointsGetSNES(NMFixedPoints f, SNES *snes)
   PetscFunctionReturn(0);
 }
 
-/* Start s: uniform in the box per state, keyed by (seed, start, node). */
-static PetscErrorCode NMFPStart(NMFixedPoints f, PetscInt s)
+/* Start s of every node: uniform in the box per state, keyed by (seed, start, node). */
+void NMFPStartDense(NMFixedPoints f, PetscInt s, PetscReal x[])
 {
   const PetscInt ns = f->model->nstate;
-  PetscReal     *x;
 
-  PetscFunctionBegin;
-  PetscCall(VecGetArray(f->X, &x));
-  for (PetscInt g = f->rstart; g < f->rend; g++) {
+  for (PetscInt g = 0; g < f->n; g++) {
     NMRandomStream rs;
     NMRandomStreamInit(&rs, (uint64_t)f->seed, (uint32_t)g, (uint32_t)(NM_FP_STREAM + 256 * s));
     for (PetscInt k = 0; k < ns; k += 4) {
       double u[4];
       NMRandomUniform4(&rs, (uint64_t)(k / 4), u);
-      for (PetscInt j = k; j < PetscMin(k + 4, ns); j++) x[(g - f->rstart) * ns + j] = f->scale[j] * (f->box[0] + (f->box[1] - f->box[0]) * u[j - k]);
+      for (PetscInt j = k; j < PetscMin(k + 4, ns); j++) x[g * ns + j] = f->scale[j] * (f->box[0] + (f->box[1] - f->box[0]) * u[j - k]);
     }
   }
+}
+
+static PetscErrorCode NMFPStart(NMFixedPoints f, PetscInt s)
+{
+  const PetscInt ns = f->model->nstate;
+  PetscReal     *x, *all;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(f->n * ns, &all));
+  NMFPStartDense(f, s, all);
+  PetscCall(VecGetArray(f->X, &x));
+  PetscCall(PetscArraycpy(x, all + f->rstart * ns, (f->rend - f->rstart) * ns));
   PetscCall(VecRestoreArray(f->X, &x));
+  PetscCall(PetscFree(all));
   PetscFunctionReturn(0);
 }
 
@@ -443,6 +493,7 @@ PetscErrorCode NMFixedPointsSolve(NMFixedPoints f)
   }
   f->exhausted = (PetscBool)(idle >= f->patience);
   PetscCall(NMFixedPointsStability(f));
+  if (f->dynamics) PetscCall(NMFixedPointsDynamics(f));
   if (f->cont) PetscCall(NMFixedPointsContinue(f));
   PetscFunctionReturn(0);
 }

@@ -111,6 +111,12 @@ PetscErrorCode NMFixedPointsView(NMFixedPoints f, PetscViewer viewer)
     if (f->special[5 * k] == 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  fold at %s = %.10g\n", f->cont_param, (double)f->special[5 * k + 2]));
     else PetscCall(PetscViewerASCIIPrintf(viewer, "  Hopf point at %s = %.10g, frequency %.4g Hz\n", f->cont_param, (double)f->special[5 * k + 2], (double)f->special[5 * k + 3]));
   }
+  if (f->dynamics) {
+    static const char *const classes[] = {"monostable", "multistable", "unsteady"};
+    PetscInt                 count[3] = {0, 0, 0};
+    for (PetscInt s = 0; s < f->dyn_starts; s++) count[(PetscInt)f->dyn[4 * s]]++;
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  dynamics from %" PetscInt_FMT " starts: %" PetscInt_FMT " to a fixed point, %" PetscInt_FMT " periodic, %" PetscInt_FMT " unsteady: %s\n", f->dyn_starts, count[0], count[1], count[2], classes[f->dyn_class]));
+  }
   if (f->exhausted) PetscCall(PetscViewerASCIIPrintf(viewer, "  stopped: %" PetscInt_FMT " consecutive starts found nothing new (the set is not proven complete)\n", f->patience));
   else PetscCall(PetscViewerASCIIPrintf(viewer, "  stopped after all %" PetscInt_FMT " starts; more starts may find more roots\n", f->starts));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  stability is that of the delay-free system\n"));
@@ -156,6 +162,14 @@ PetscErrorCode NMFixedPointsWrite(NMFixedPoints f, const char path[])
     PetscCall(PetscFree(info));
   }
   if (f->cont) PetscCall(NMFixedPointsWriteBranches(f, file));
+  if (f->dynamics) {
+    const PetscInt    ddims[2] = {f->dyn_starts, 4};
+    const char *const dnames[] = {"start", "outcome_root_period_spread"};
+    static const char *const classes[] = {"monostable", "multistable", "unsteady"};
+    PetscCall(NMFileWriteReal(file, "dynamics", 2, ddims, dnames, NULL, 0, rank ? 0 : f->dyn_starts, f->dyn));
+    PetscCall(NMFileSetAttributeString(file, "dynamics", "columns", "outcome (0 fixed point, 1 periodic, 2 unsteady), root reached (-1: none of the roots found), period (s), largest distance to the end point over the last 10 %"));
+    PetscCall(NMFileSetAttributeString(file, "/", "dynamics_class", classes[f->dyn_class]));
+  }
   PetscCall(NMFileCommit(&file));
   PetscFunctionReturn(0);
 }

@@ -29,6 +29,10 @@ PETSC_EXTERN PetscErrorCode NMFixedPointsGetSolves(NMFixedPoints fp, PetscInt *s
 /* After continuation (-cont_parameter): the special points found, n rows of 5 values:
    type (0 fold, 1 Hopf), branch, parameter value, frequency (Hz), unstable directions. */
 PETSC_EXTERN PetscErrorCode NMFixedPointsGetSpecialPoints(NMFixedPoints fp, PetscInt *n, const PetscReal **points);
+/* After the dynamics check (-fp_dynamics): per start (outcome 0 fixed point / 1 periodic /
+   2 unsteady, root reached or -1, period in s, spread) and the network's class
+   (0 monostable, 1 multistable, 2 unsteady). */
+PETSC_EXTERN PetscErrorCode NMFixedPointsGetDynamics(NMFixedPoints fp, PetscInt *nstarts, const PetscReal **per_start, PetscInt *cls);
 /* For tests: the residual and the analytic Jacobian of the network at X. */
 PETSC_EXTERN PetscErrorCode NMFixedPointsGetSNES(NMFixedPoints fp, SNES *snes);
 

@@ -2,8 +2,8 @@
    - one pMFM node (Sip et al.'s parameters): one equilibrium S = 0.02899 for w = 1,
      I_o = 0.295; three for w in (1.1912, 2.0584) and for I_o in (0.31980, 0.32508) at
      w = 1; the roots equal those of an exhaustive 1-D bracketing scan of f(S) = 0;
-   - N = 4 uncoupled bistable nodes: exactly 3^4 = 81 equilibria, C(4,k) 2^(4-k) of them
-     with k unstable directions, all found with deflation, and deflation finds more than
+   - N uncoupled bistable nodes: exactly 3^N equilibria, C(N,k) 2^(N-k) of them with k
+     unstable directions, all found with deflation, and (N = 4) deflation finds more than
      plain restarts for the same number of solves;
    - a Stuart-Landau network with diffusive coupling: the origin, with eigenvalues
      a - G mu_i +- i omega, mu_i the eigenvalues of the graph Laplacian. */
@@ -68,6 +68,15 @@ static int compare_real(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+/* Dense one-node problems gain nothing from more ranks: run them at 1 rank only; the
+   multi-node searches below check that the root sets do not depend on the rank count. */
+static PetscBool one_rank(void)
+{
+  PetscMPIInt size;
+  MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  return (PetscBool)(size == 1);
+}
+
 static void test_pmfm_node(void **state)
 {
   const struct {
@@ -84,6 +93,7 @@ static void test_pmfm_node(void **state)
   };
 
   (void)state;
+  if (!one_rank()) skip();
   for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
     char          opts[512];
     NMFixedPoints fp;
@@ -106,20 +116,24 @@ static void test_pmfm_node(void **state)
   }
 }
 
+/* N uncoupled bistable nodes: 3^N equilibria, C(N,k) 2^(N-k) with k unstable directions
+   (N = 4 at one rank, where deflation is also compared with plain restarts; N = 3 at more
+   ranks, to keep the oversubscribed runs short). */
 static void test_bistable_product(void **state)
 {
-  const char   *common = "-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n 4 -fp_box 0,1 -fp_starts 10000 -fp_patience 10000 -fp_deflation_shift 100";
-  char          opts[512];
-  NMFixedPoints fp;
-  PetscInt      nroots, size, byk[5] = {0}, with, without;
-  PetscReal     scan[3];
+  const PetscInt N = one_rank() ? 4 : 3, expect = N == 4 ? 81 : 27;
+  const PetscInt binom[5][5] = {{1}, {1, 1}, {1, 2, 1}, {1, 3, 3, 1}, {1, 4, 6, 4, 1}};
+  char           opts[512];
+  NMFixedPoints  fp;
+  PetscInt       nroots, size, byk[5] = {0}, with, without;
+  PetscReal      scan[3];
 
   (void)state;
   assert_int_equal(scan_pmfm(1.5, 0.295, scan), 3);
-  snprintf(opts, sizeof(opts), "%s -fp_max_solves 300", common);
+  snprintf(opts, sizeof(opts), "-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n %d -fp_box 0,1 -fp_starts 10000 -fp_patience 10000 -fp_deflation_shift 100 -fp_max_solves %d", (int)N, N == 4 ? 300 : 120);
   fp = solve(opts);
   assert_int_equal(NMFixedPointsGetRoots(fp, &nroots, &size), 0);
-  assert_int_equal(nroots, 81);
+  assert_int_equal(nroots, expect);
   for (PetscInt k = 0; k < nroots; k++) {
     const PetscReal  *x, *re, *im;
     NMFixedPointClass cls;
@@ -127,24 +141,19 @@ static void test_bistable_product(void **state)
     PetscReal         maxre, freq;
     assert_int_equal(NMFixedPointsGetRoot(fp, k, &x, &re, &im), 0);
     /* every coordinate is one of the three node equilibria */
-    for (PetscInt i = 0; i < 4; i++) assert_true(PetscAbsReal(x[i] - scan[0]) < 1e-8 || PetscAbsReal(x[i] - scan[1]) < 1e-8 || PetscAbsReal(x[i] - scan[2]) < 1e-8);
-    assert_int_equal(NMFixedPointClassify(4, re, im, &cls, &unstable, &maxre, &freq), 0);
+    for (PetscInt i = 0; i < N; i++) assert_true(PetscAbsReal(x[i] - scan[0]) < 1e-8 || PetscAbsReal(x[i] - scan[1]) < 1e-8 || PetscAbsReal(x[i] - scan[2]) < 1e-8);
+    assert_int_equal(NMFixedPointClassify(N, re, im, &cls, &unstable, &maxre, &freq), 0);
     byk[unstable]++;
   }
-  /* C(4,k) 2^(4-k): the middle root of a node is its unstable one */
-  assert_int_equal(byk[0], 16);
-  assert_int_equal(byk[1], 32);
-  assert_int_equal(byk[2], 24);
-  assert_int_equal(byk[3], 8);
-  assert_int_equal(byk[4], 1);
+  /* C(N,k) 2^(N-k): the middle root of a node is its unstable one */
+  for (PetscInt k = 0; k <= N; k++) assert_int_equal(byk[k], binom[N][k] << (N - k));
   assert_int_equal(NMFixedPointsDestroy(&fp), 0);
+  if (N != 4) return;
   /* the same budget of 81 solves, with and without deflation */
-  snprintf(opts, sizeof(opts), "%s -fp_max_solves 81", common);
-  fp = solve(opts);
+  fp = solve("-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n 4 -fp_box 0,1 -fp_starts 10000 -fp_patience 10000 -fp_deflation_shift 100 -fp_max_solves 81");
   assert_int_equal(NMFixedPointsGetRoots(fp, &with, &size), 0);
   assert_int_equal(NMFixedPointsDestroy(&fp), 0);
-  snprintf(opts, sizeof(opts), "%s -fp_max_solves 81 -fp_deflation 0", common);
-  fp = solve(opts);
+  fp = solve("-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n 4 -fp_box 0,1 -fp_starts 10000 -fp_patience 10000 -fp_max_solves 81 -fp_deflation 0");
   assert_int_equal(NMFixedPointsGetRoots(fp, &without, &size), 0);
   assert_int_equal(NMFixedPointsDestroy(&fp), 0);
   print_message("  81 solves: %d roots with deflation, %d with plain restarts\n", (int)with, (int)without);
@@ -221,6 +230,7 @@ static void test_continuation(void **state)
   const PetscReal fold = 0, hopf = 1;
 
   (void)state;
+  if (!one_rank()) skip();
   {
     const PetscReal t[] = {fold, fold}, v[] = {1.1912, 2.0584}, fr[] = {0, 0};
     expect_special(5e-5, "-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n 1 -fp_box 0,1 -fp_deflation_shift 100 -cont_parameter w -cont_range 1,2.5", 2, t, v, fr);
@@ -239,6 +249,35 @@ static void test_continuation(void **state)
   }
 }
 
+/* Sip et al.'s dynamics check: below the bifurcation every start ends at the origin
+   (monostable); uncoupled Stuart-Landau nodes above it oscillate with period 1/f; two
+   uncoupled bistable pMFM nodes end at several equilibria (multistable). */
+static void test_dynamics(void **state)
+{
+  NMFixedPoints    fp;
+  PetscInt         n, cls;
+  const PetscReal *d;
+
+  (void)state;
+  fp = solve("-model hopf -hopf_a -0.2 -connectome_type ring -connectome_n 6 -G 0.2 -fp_dynamics -fp_dynamics_starts 6");
+  assert_int_equal(NMFixedPointsGetDynamics(fp, &n, &d, &cls), 0);
+  assert_int_equal(cls, 0);
+  for (PetscInt s = 0; s < n; s++) assert_true(d[4 * s] == 0 && d[4 * s + 1] == 0);
+  assert_int_equal(NMFixedPointsDestroy(&fp), 0);
+  fp = solve("-model hopf -hopf_a 0.3 -hopf_f 0.05 -connectome_type none -connectome_n 3 -fp_dynamics -fp_dynamics_starts 4");
+  assert_int_equal(NMFixedPointsGetDynamics(fp, &n, &d, &cls), 0);
+  assert_int_equal(cls, 2);
+  for (PetscInt s = 0; s < n; s++) {
+    assert_true(d[4 * s] == 1);
+    assert_near(d[4 * s + 2], 20, 1);
+  }
+  assert_int_equal(NMFixedPointsDestroy(&fp), 0);
+  fp = solve("-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n 2 -fp_box 0,1 -fp_deflation_shift 100 -fp_dynamics -fp_dynamics_dt 0.005 -fp_dynamics_horizons 20,60");
+  assert_int_equal(NMFixedPointsGetDynamics(fp, &n, &d, &cls), 0);
+  assert_int_equal(cls, 1);
+  assert_int_equal(NMFixedPointsDestroy(&fp), 0);
+}
+
 int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
@@ -246,6 +285,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(test_bistable_product),
     cmocka_unit_test(test_hopf_network),
     cmocka_unit_test(test_continuation),
+    cmocka_unit_test(test_dynamics),
   };
   int failed;
 
