@@ -327,6 +327,14 @@ static PetscErrorCode NMFPPreCheck(SNESLineSearch ls, Vec X, Vec Y, PetscBool *c
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMFixedPointsSetSubject(NMFixedPoints f, PetscInt subject, PetscReal eps)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(f->sim && !f->setup, f->comm, PETSC_ERR_ARG_WRONGSTATE, "NMFixedPointsSetSubject() goes between SetFromOptions() and SetUp()");
+  PetscCall(NMSimulatorSetSubject(f->sim, subject, PETSC_DEFAULT, eps));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMFixedPointsSetUp(NMFixedPoints f)
 {
   const NMModelType *m;

@@ -252,8 +252,8 @@ PetscErrorCode NMSimulatorSetSubject(NMSimulator s, PetscInt subject, PetscReal 
   PetscFunctionBeginUser;
   PetscCheck(!s->setup, s->comm, PETSC_ERR_ARG_WRONGSTATE, "NMSimulatorSetSubject() must come before NMSimulatorSetUp()");
   PetscCheck(subject >= 0 && subject < (1 << 23), s->comm, PETSC_ERR_ARG_OUTOFRANGE, "subject %" PetscInt_FMT " out of range", subject);
-  s->subject     = subject;
-  s->G           = G;
+  s->subject = subject;
+  if (G != PETSC_DEFAULT) s->G = G;
   s->perturb_eps = eps;
   PetscFunctionReturn(0);
 }

@@ -14,6 +14,9 @@ typedef struct _n_NMFixedPoints *NMFixedPoints;
 
 PETSC_EXTERN PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp);
 PETSC_EXTERN PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints fp);
+/* One subject of a synthetic cohort (before SetUp): its own random streams and its
+   connectome perturbed by eps (see NMSimulatorSetSubject). */
+PETSC_EXTERN PetscErrorCode NMFixedPointsSetSubject(NMFixedPoints fp, PetscInt subject, PetscReal eps);
 PETSC_EXTERN PetscErrorCode NMFixedPointsSetUp(NMFixedPoints fp);
 PETSC_EXTERN PetscErrorCode NMFixedPointsSolve(NMFixedPoints fp);
 PETSC_EXTERN PetscErrorCode NMFixedPointsWrite(NMFixedPoints fp, const char path[]);
@@ -49,3 +52,9 @@ PETSC_EXTERN const char *const NMFixedPointClasses[];
 /* Class, unstable directions, largest real part and the frequency (Hz, omega/2pi) of the
    leading complex pair (0 if the leading eigenvalue is real). */
 PETSC_EXTERN PetscErrorCode NMFixedPointClassify(PetscInt m, const PetscReal re[], const PetscReal im[], NMFixedPointClass *cls, PetscInt *unstable, PetscReal *maxre, PetscReal *freq);
+
+/* A cohort of S subjects (the configured network perturbed per subject by eps, parameters
+   drawn per subject), solved in parallel: the ranks of comm form groups of `group_size`,
+   each group solves whole subjects, handed out one at a time as groups become free (their
+   cost varies); every result lands in one file. */
+PETSC_EXTERN PetscErrorCode NMFixedPointsCohort(MPI_Comm comm, PetscInt subjects, PetscReal eps, PetscInt group_size, const char path[]);

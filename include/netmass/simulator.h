@@ -23,8 +23,9 @@ typedef struct _n_NMSimulator *NMSimulator;
 PETSC_EXTERN PetscErrorCode NMSimulatorCreate(MPI_Comm comm, NMSimulator *sim);
 PETSC_EXTERN PetscErrorCode NMSimulatorSetFromOptions(NMSimulator sim);
 /* One subject of a synthetic cohort (before SetUp): the subject index keys every random
-   stream (parameters, initial state, noise), the coupling is G, and the connectome is
-   the configured one perturbed by eps (NMMatrixPerturb, stream = subject). */
+   stream (parameters, initial state, noise), the coupling is G (PETSC_DEFAULT: keep -G),
+   and the connectome is the configured one perturbed by eps (NMMatrixPerturb, stream =
+   subject). */
 PETSC_EXTERN PetscErrorCode NMSimulatorSetSubject(NMSimulator sim, PetscInt subject, PetscReal G, PetscReal eps);
 /* Override -duration and -transient (s), before SetUp. */
 PETSC_EXTERN PetscErrorCode NMSimulatorSetDuration(NMSimulator sim, PetscReal duration, PetscReal transient);
