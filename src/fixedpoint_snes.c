@@ -356,7 +356,6 @@ PetscErrorCode NMFixedPointsSetUp(NMFixedPoints f)
   ns       = m->nstate;
   PetscCheck(m->jacobian && m->input_jacobian && m->coupling_jacobian, f->comm, PETSC_ERR_SUP, "model %s has no analytic Jacobian; fixed points need one", m->name);
   PetscCheck(ns <= 16 && m->ncoupling <= 16, f->comm, PETSC_ERR_SUP, "model %s is too large for the fixed-point search", m->name);
-  PetscCall(NMConnectomeGetSize(conn, &f->n));
   PetscCall(NMConnectomeGetArrays(conn, &f->W, NULL, NULL));
   PetscCall(PetscMalloc1(f->n, &f->rowsum));
   for (PetscInt g = 0; g < f->n; g++) {
