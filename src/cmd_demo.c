@@ -37,55 +37,55 @@ static PetscErrorCode NMDemoRoundTrip(MPI_Comm comm, NMConnectome conn, const ch
   PetscFunctionReturn(0);
 }
 
-/* Step 2: simulate on the generated networks, with the options a user would give.
-   The demo's own options are set in the database for the run and removed after it. */
-static PetscErrorCode NMDemoSimulate(MPI_Comm comm, const char dir[], const char name[], const char connectome[], const char options[], PetscInt64 seed)
+/* A demo step runs a netmass engine with the options a user would give, in an options
+   database of its own so that they never leak into the demo or the next step. */
+typedef PetscErrorCode (*NMDemoEngine)(MPI_Comm comm, const char path[]);
+
+static PetscErrorCode NMDemoStep(MPI_Comm comm, NMDemoEngine engine, const char dir[], const char name[], const char connectome[], const char options[], PetscInt64 seed)
 {
-  NMSimulator  sim;
   PetscOptions db;
   char         path[PETSC_MAX_PATH_LEN], all[2 * PETSC_MAX_PATH_LEN + 512];
 
   PetscFunctionBegin;
   PetscCall(NMDemoPath(dir, name, path, sizeof(path)));
   PetscCall(PetscSNPrintf(all, sizeof(all), "%s -connectome %s/%s -seed %" PetscInt64_FMT, options, dir, connectome, seed));
-  /* a database of its own, so the demo's options never leak into the run or back */
   PetscCall(PetscOptionsCreate(&db));
   PetscCall(PetscOptionsPush(db));
   PetscCall(PetscOptionsInsertString(NULL, all));
-  PetscCall(NMSimulatorCreate(comm, &sim));
-  PetscCall(NMSimulatorSetFromOptions(sim));
-  PetscCall(NMSimulatorSetUp(sim));
-  PetscCall(NMSimulatorView(sim, PETSC_VIEWER_STDOUT_(comm)));
-  PetscCall(NMSimulatorRun(sim, path));
-  PetscCall(NMSimulatorDestroy(&sim));
+  PetscCall(engine(comm, path));
   PetscCall(PetscOptionsPop());
   PetscCall(PetscOptionsDestroy(&db));
   PetscCall(PetscPrintf(comm, "  %s\n", path));
   PetscFunctionReturn(0);
 }
 
-/* Step 3: the equilibria of a generated network and their stability. */
-static PetscErrorCode NMDemoFixedPoints(MPI_Comm comm, const char dir[], const char name[], const char connectome[], const char options[], PetscInt64 seed)
+/* Step 2: a simulation with distributed delays. */
+static PetscErrorCode NMDemoSimulate(MPI_Comm comm, const char path[])
 {
-  NMFixedPoints fp;
-  PetscOptions  db;
-  char          path[PETSC_MAX_PATH_LEN], all[2 * PETSC_MAX_PATH_LEN + 512];
+  NMSimulator sim;
 
   PetscFunctionBegin;
-  PetscCall(NMDemoPath(dir, name, path, sizeof(path)));
-  PetscCall(PetscSNPrintf(all, sizeof(all), "%s -connectome %s/%s -seed %" PetscInt64_FMT, options, dir, connectome, seed));
-  PetscCall(PetscOptionsCreate(&db));
-  PetscCall(PetscOptionsPush(db));
-  PetscCall(PetscOptionsInsertString(NULL, all));
+  PetscCall(NMSimulatorCreate(comm, &sim));
+  PetscCall(NMSimulatorSetFromOptions(sim));
+  PetscCall(NMSimulatorSetUp(sim));
+  PetscCall(NMSimulatorView(sim, PETSC_VIEWER_STDOUT_(comm)));
+  PetscCall(NMSimulatorRun(sim, path));
+  PetscCall(NMSimulatorDestroy(&sim));
+  PetscFunctionReturn(0);
+}
+
+/* Step 3: the equilibria of a network and their stability. */
+static PetscErrorCode NMDemoFixedPoints(MPI_Comm comm, const char path[])
+{
+  NMFixedPoints fp;
+
+  PetscFunctionBegin;
   PetscCall(NMFixedPointsCreate(comm, &fp));
   PetscCall(NMFixedPointsSetFromOptions(fp));
   PetscCall(NMFixedPointsSolve(fp));
   PetscCall(NMFixedPointsView(fp, PETSC_VIEWER_STDOUT_(comm)));
   PetscCall(NMFixedPointsWrite(fp, path));
   PetscCall(NMFixedPointsDestroy(&fp));
-  PetscCall(PetscOptionsPop());
-  PetscCall(PetscOptionsDestroy(&db));
-  PetscCall(PetscPrintf(comm, "  %s\n", path));
   PetscFunctionReturn(0);
 }
 
@@ -125,11 +125,11 @@ PetscErrorCode NMCommandDemo(MPI_Comm comm)
   PetscCall(NMConnectomeDestroy(&conn));
 
   PetscCall(PetscPrintf(comm, "netmass demo: step 2, simulations with distributed delays\n"));
-  PetscCall(NMDemoSimulate(comm, dir, "zjr_ring200_gamma.h5", "ring_smallworld_200.h5", "-model zjr -zjr_e0 5 -zjr_mu_ste 3 -zjr_sigma_ste 1 -G 0.02 -delay gamma -max_delay 0.2 -dt 1e-3 -duration 2 -transient 0.5 -monitor_raw_period 2e-3 -initial normal", seed));
-  PetscCall(NMDemoSimulate(comm, dir, "hopf_geometric68_bold.h5", "geometric_68.h5", "-model hopf -hopf_a_uniform -0.5,0 -hopf_f_uniform 0.03,0.07 -hopf_beta 0.02 -G 0.3 -delay gamma -max_delay 0.2 -dt 5e-3 -duration 600 -transient 6 -monitor_tavg_period 0.05 -monitor_bold_tr 0.72 -initial normal -initial_sd 0.3", seed));
+  PetscCall(NMDemoStep(comm, NMDemoSimulate, dir, "zjr_ring200_gamma.h5", "ring_smallworld_200.h5", "-model zjr -zjr_e0 5 -zjr_mu_ste 3 -zjr_sigma_ste 1 -G 0.02 -delay gamma -max_delay 0.2 -dt 1e-3 -duration 2 -transient 0.5 -monitor_raw_period 2e-3 -initial normal", seed));
+  PetscCall(NMDemoStep(comm, NMDemoSimulate, dir, "hopf_geometric68_bold.h5", "geometric_68.h5", "-model hopf -hopf_a_uniform -0.5,0 -hopf_f_uniform 0.03,0.07 -hopf_beta 0.02 -G 0.3 -delay gamma -max_delay 0.2 -dt 5e-3 -duration 600 -transient 6 -monitor_tavg_period 0.05 -monitor_bold_tr 0.72 -initial normal -initial_sd 0.3", seed));
 
   PetscCall(PetscPrintf(comm, "netmass demo: step 3, fixed points and their stability\n"));
-  PetscCall(NMDemoFixedPoints(comm, dir, "fixedpoints_hopf_geometric68.h5", "geometric_68.h5", "-model hopf -hopf_a 0.1 -hopf_f 0.05 -G 0.3 -fp_starts 50 -fp_patience 10", seed));
+  PetscCall(NMDemoStep(comm, NMDemoFixedPoints, dir, "fixedpoints_hopf_geometric68.h5", "geometric_68.h5", "-model hopf -hopf_a 0.1 -hopf_f 0.05 -G 0.3 -fp_starts 50 -fp_patience 10", seed));
   PetscCall(PetscPrintf(comm, "netmass demo: done; results in %s\n", dir));
   PetscFunctionReturn(0);
 }
