@@ -41,18 +41,21 @@ typedef struct {
   NMDelayType delay;
   PetscReal   dt;       /* s */
   PetscReal   duration; /* simulated s of the timed run at -bench_scale 1 */
+  PetscBool   extra;    /* run only when named in -bench_cases */
 } NMBenchCase;
 
-/* Durations keep every case to a few seconds on one core. */
+/* Durations keep every case to a few seconds on one core. The extra case has a tensor
+   (about 0.9 GB) larger than the last-level cache of most machines. */
 static const NMBenchCase nm_bench_cases[] = {
-  {"tvb998_d2_dt1e-4", NM_BENCH_TVB998,  NM_DELAY_SINGLE, 1e-4, 0.2 },
-  {"tvb998_d2_dt1e-3", NM_BENCH_TVB998,  NM_DELAY_SINGLE, 1e-3, 1.0 },
-  {"tvb998_d3_dt1e-4", NM_BENCH_TVB998,  NM_DELAY_GAMMA,  1e-4, 0.03},
-  {"tvb998_d3_dt1e-3", NM_BENCH_TVB998,  NM_DELAY_GAMMA,  1e-3, 0.5 },
-  {"ring1000_sw_d2",   NM_BENCH_RING_SW, NM_DELAY_SINGLE, 1e-3, 0.5 },
-  {"ring1000_sw_d3",   NM_BENCH_RING_SW, NM_DELAY_GAMMA,  1e-3, 0.1 },
-  {"ring1000_fc_d2",   NM_BENCH_RING_FC, NM_DELAY_SINGLE, 1e-3, 0.3 },
-  {"ring1000_fc_d3",   NM_BENCH_RING_FC, NM_DELAY_GAMMA,  1e-3, 0.03},
+  {"tvb998_d2_dt1e-4", NM_BENCH_TVB998,  NM_DELAY_SINGLE, 1e-4, 0.2, PETSC_FALSE},
+  {"tvb998_d2_dt1e-3", NM_BENCH_TVB998,  NM_DELAY_SINGLE, 1e-3, 1.0, PETSC_FALSE},
+  {"tvb998_d3_dt1e-4", NM_BENCH_TVB998,  NM_DELAY_GAMMA,  1e-4, 0.03, PETSC_FALSE},
+  {"tvb998_d3_dt1e-3", NM_BENCH_TVB998,  NM_DELAY_GAMMA,  1e-3, 0.5, PETSC_FALSE},
+  {"ring1000_sw_d2",   NM_BENCH_RING_SW, NM_DELAY_SINGLE, 1e-3, 0.5, PETSC_FALSE},
+  {"ring1000_sw_d3",   NM_BENCH_RING_SW, NM_DELAY_GAMMA,  1e-3, 0.1, PETSC_FALSE},
+  {"ring1000_fc_d2",   NM_BENCH_RING_FC, NM_DELAY_SINGLE, 1e-3, 0.3, PETSC_FALSE},
+  {"ring1000_fc_d3",   NM_BENCH_RING_FC, NM_DELAY_GAMMA,  1e-3, 0.03, PETSC_FALSE},
+  {"tvb998_d3_dt1e-5", NM_BENCH_TVB998,  NM_DELAY_GAMMA,  1e-5, 4e-4, PETSC_TRUE},
 };
 #define NM_BENCH_NCASES ((PetscInt)(sizeof(nm_bench_cases) / sizeof(nm_bench_cases[0])))
 #define NM_BENCH_SHORT_STEPS 5 /* the run whose time is subtracted */
@@ -65,7 +68,7 @@ static const char nm_bench_ring_net[2][96] = {"-connectome_type smallworld -conn
 
 typedef struct {
   char      zip[PETSC_MAX_PATH_LEN], parent[PETSC_MAX_PATH_LEN], dir[PETSC_MAX_PATH_LEN];
-  PetscBool selected[NM_BENCH_NCASES], view;
+  PetscBool selected[NM_BENCH_NCASES], view, one_node;
   PetscReal scale, velocity, stream_mb;
   PetscInt  stream_reps, repeat;
   /* connectomes, built on first use and saved to dir */
@@ -84,7 +87,52 @@ typedef struct {
   PetscReal    contract, exchange; /* s per step, max over ranks */
   PetscReal    bytes;              /* loaded by the contraction per step, all ranks */
   PetscReal    distinct;           /* distinct bytes it touches per step, all ranks */
+  PetscReal    others_contract, others_run; /* CPU share other processes took meanwhile */
 } NMBenchResult;
+
+/* ---------------------------------------------------------------- other load on the node */
+
+/* On a shared machine other processes skew every figure. The benchmark measures how much
+   of the node's CPU time they took during each timed part: the busy time of all CPUs in
+   /proc/stat minus the CPU time of the benchmark's own ranks (meaningful when every rank
+   runs on rank 0's node; otherwise reported as unknown). */
+typedef struct {
+  double busy, total, own; /* s */
+} NMBenchCPU;
+
+static void NMBenchCPURead(NMBenchCPU *c)
+{
+  unsigned long long v[8];
+  const double       hz = (double)sysconf(_SC_CLK_TCK);
+  FILE              *fp = fopen("/proc/stat", "r");
+  struct timespec    ts;
+
+  c->busy = c->total = -1;
+  if (fp && hz > 0 && fscanf(fp, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
+    c->total = 0;
+    for (int i = 0; i < 8; i++) c->total += (double)v[i] / hz;
+    c->busy = c->total - (double)(v[3] + v[4]) / hz;
+  }
+  if (fp) fclose(fp);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  c->own = (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Share of the node's CPU time (0..1) other processes used between a and b; -1 unknown.
+   Collective. */
+static PetscErrorCode NMBenchOthers(MPI_Comm comm, PetscBool one_node, const NMBenchCPU *a, const NMBenchCPU *b, PetscReal *share)
+{
+  double      own = b->own - a->own, v = -1;
+  PetscMPIInt rank;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &own, 1, MPI_DOUBLE, MPI_SUM, comm));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank && one_node && a->total >= 0 && b->total > a->total) v = PetscMax(0.0, (b->busy - a->busy) - own) / (b->total - a->total);
+  PetscCallMPI(MPI_Bcast(&v, 1, MPI_DOUBLE, 0, comm));
+  *share = v;
+  PetscFunctionReturn(0);
+}
 
 /* ---------------------------------------------------------------- memory bandwidth */
 
@@ -143,6 +191,11 @@ static PetscErrorCode NMBenchStream(MPI_Comm comm, NMBench *b)
   PetscCallMPI(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
   PetscCallMPI(MPI_Comm_size(node, &nnode));
   PetscCallMPI(MPI_Comm_free(&node));
+  {
+    int one = nnode == size, all;
+    PetscCallMPI(MPI_Allreduce(&one, &all, 1, MPI_INT, MPI_MIN, comm));
+    b->one_node = (PetscBool)all;
+  }
   if (b->stream_mb > 0) bytes = (size_t)(b->stream_mb * 1048576.0);
   else bytes = PetscMax((size_t)64 << 20, (llc ? 4 * llc : (size_t)1 << 30) / (size_t)nnode);
   n = bytes / sizeof(PetscReal);
@@ -244,12 +297,13 @@ static PetscReal NMBenchDistinctBytesPerStep(const NMTensorInfo *info, PetscInt 
 
 /* Time NMTensorContract alone, in the order a run calls it: exchange every `interval`
    steps, contract for step + 1, push the new outputs. */
-static PetscErrorCode NMBenchContract(MPI_Comm comm, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt nc, PetscInt64 steps, NMBenchResult *res)
+static PetscErrorCode NMBenchContract(MPI_Comm comm, NMBench *b, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt nc, PetscInt64 steps, NMBenchResult *res)
 {
   PetscLayout layout;
   PetscInt    n, rstart, rend, nlocal;
   NMTensor    t;
   PetscReal  *c0, *c, *u, tm[2] = {0, 0};
+  NMBenchCPU  cpu0, cpu1;
 
   PetscFunctionBegin;
   PetscCall(NMConnectomeGetSize(conn, &n));
@@ -265,6 +319,7 @@ static PetscErrorCode NMBenchContract(MPI_Comm comm, NMConnectome conn, const NM
   PetscCall(PetscMalloc3((size_t)n * nc, &c0, (size_t)nlocal * nc + 1, &c, (size_t)nlocal * nc + 1, &u));
   for (PetscInt i = 0; i < n * nc; i++) c0[i] = 0.1 + 0.01 * PetscSinReal((PetscReal)i);
   PetscCall(NMTensorInitHistory(t, c0));
+  NMBenchCPURead(&cpu0);
   for (PetscInt64 step = 0; step < steps; step++) {
     double t0;
     if (step > 0 && step % res->info.interval == 0) {
@@ -279,6 +334,8 @@ static PetscErrorCode NMBenchContract(MPI_Comm comm, NMConnectome conn, const NM
     for (PetscInt i = 0; i < nlocal * nc; i++) c[i] = 0.1 + 1e-4 * u[i] + 0.01 * PetscSinReal((PetscReal)(step + rstart + i));
     PetscCall(NMTensorPush(t, step + 1, c));
   }
+  NMBenchCPURead(&cpu1);
+  PetscCall(NMBenchOthers(comm, b->one_node, &cpu0, &cpu1, &res->others_contract));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, tm, 2, MPIU_REAL, MPI_MAX, comm));
   res->contract_steps = steps;
   res->contract       = tm[0] / (PetscReal)steps;
@@ -295,13 +352,14 @@ static PetscErrorCode NMBenchContract(MPI_Comm comm, NMConnectome conn, const NM
 
 /* One run of `steps` steps with options `opts` in a private database; returns the wall
    time of NMSimulatorSetUp and of NMSimulatorRun (barriers around each). */
-static PetscErrorCode NMBenchSimulate(MPI_Comm comm, NMBench *b, const char opts[], PetscReal dt, PetscInt64 steps, const char out[], PetscBool view, PetscReal *setup, PetscReal *run)
+static PetscErrorCode NMBenchSimulate(MPI_Comm comm, NMBench *b, const char opts[], PetscReal dt, PetscInt64 steps, const char out[], PetscBool view, PetscReal *setup, PetscReal *run, PetscReal *others)
 {
   PetscOptions db;
   NMSimulator  sim;
   char         all[1024];
   double       t0, t1, t2;
   PetscMPIInt  rank;
+  NMBenchCPU   cpu0, cpu1;
 
   PetscFunctionBegin;
   /* one sample of the temporal average: the run writes almost nothing */
@@ -316,9 +374,12 @@ static PetscErrorCode NMBenchSimulate(MPI_Comm comm, NMBench *b, const char opts
   PetscCall(NMSimulatorSetUp(sim));
   PetscCallMPI(MPI_Barrier(comm));
   t1 = MPI_Wtime();
+  NMBenchCPURead(&cpu0);
   PetscCall(NMSimulatorRun(sim, out));
   PetscCallMPI(MPI_Barrier(comm));
   t2 = MPI_Wtime();
+  NMBenchCPURead(&cpu1);
+  PetscCall(NMBenchOthers(comm, b->one_node, &cpu0, &cpu1, others));
   if (view && b->view) PetscCall(NMSimulatorView(sim, PETSC_VIEWER_STDOUT_(comm)));
   PetscCall(NMSimulatorDestroy(&sim));
   PetscCall(PetscOptionsPop());
@@ -370,7 +431,7 @@ static PetscErrorCode NMBenchCaseRun(MPI_Comm comm, NMBench *b, const NMBenchCas
   /* on a shared machine, the best of -bench_repeat measurements */
   for (PetscInt rep = 0; rep < b->repeat; rep++) {
     NMBenchResult r = *res;
-    PetscCall(NMBenchContract(comm, b->conn[bc->net], &dm, bc->dt, model->ncoupling, PetscMax(10, steps / 2), &r));
+    PetscCall(NMBenchContract(comm, b, b->conn[bc->net], &dm, bc->dt, model->ncoupling, PetscMax(10, steps / 2), &r));
     if (!rep || r.contract < res->contract) *res = r;
   }
   PetscCall(NMDelayModelDestroy(&dm));
@@ -378,11 +439,14 @@ static PetscErrorCode NMBenchCaseRun(MPI_Comm comm, NMBench *b, const NMBenchCas
   /* the simulator: a run of a few steps, then the timed run */
   PetscCall(PetscSNPrintf(out, sizeof(out), "%s/sim_%s.h5", b->dir, bc->name));
   for (PetscInt rep = 0; rep < b->repeat; rep++) {
-    PetscReal t_short, t_long, setup;
-    PetscCall(NMBenchSimulate(comm, b, opts, bc->dt, NM_BENCH_SHORT_STEPS, out, PETSC_FALSE, &dummy, &t_short));
-    PetscCall(NMBenchSimulate(comm, b, opts, bc->dt, steps, out, (PetscBool)(rep == 0), &setup, &t_long));
+    PetscReal t_short, t_long, setup, others;
+    PetscCall(NMBenchSimulate(comm, b, opts, bc->dt, NM_BENCH_SHORT_STEPS, out, PETSC_FALSE, &dummy, &t_short, &others));
     if (!rep || t_short < res->t_short) res->t_short = t_short;
-    if (!rep || t_long < res->t_long) res->t_long = t_long;
+    PetscCall(NMBenchSimulate(comm, b, opts, bc->dt, steps, out, (PetscBool)(rep == 0), &setup, &t_long, &others));
+    if (!rep || t_long < res->t_long) {
+      res->t_long     = t_long;
+      res->others_run = others;
+    }
     if (!rep || setup < res->setup) res->setup = setup;
   }
   res->step_time = (res->t_long - res->t_short) / (PetscReal)(steps - NM_BENCH_SHORT_STEPS);
@@ -402,35 +466,13 @@ static PetscErrorCode NMBenchCasePrint(MPI_Comm comm, NMBench *b, const NMBenchC
   else PetscCall(NMFormat(delay, sizeof(delay), "D3 gamma velocities (peak 7.5 m/s, half width 3 m/s)"));
   PetscCall(PetscPrintf(comm, "\ncase %s: %s, %s, dt %.1e s, %d ranks\n", bc->name, bc->net == NM_BENCH_TVB998 ? "rww2 on the 998-region TVB connectome" : bc->net == NM_BENCH_RING_SW ? "zjr on the 1000-column small-world ring" : "zjr on the 1000-column fully connected ring", delay, (double)bc->dt, size));
   PetscCall(PetscPrintf(comm, "  tensor: %" PetscInt64_FMT " edges, %" PetscInt64_FMT " (edge, bin) entries (%.1f bins per edge), %" PetscInt64_FMT " kernel values, lags %" PetscInt_FMT "..%" PetscInt_FMT ", exchange every %" PetscInt_FMT " steps, %.1f MB with the histories (all ranks)\n", in->edges, in->entries, in->edges ? (double)in->entries / (double)in->edges : 0.0, in->kernels, in->min_lag, in->max_lag, in->interval, (double)in->bytes / 1e6));
-  PetscCall(PetscPrintf(comm, "  contraction alone (%" PetscInt64_FMT " steps): %.1f us per step, %.1f M entries/s; exchange %.1f us per step\n", r->contract_steps, (double)r->contract * 1e6, (double)in->entries * r->nc / (double)r->contract / 1e6, (double)r->exchange * 1e6));
+  PetscCall(PetscPrintf(comm, "  contraction alone (%" PetscInt64_FMT " steps): %.1f us per step, %.1f M entries/s; exchange %.1f us per step; other processes took %.0f %% of the CPU time\n", r->contract_steps, (double)r->contract * 1e6, (double)in->entries * r->nc / (double)r->contract / 1e6, (double)r->exchange * 1e6, 100.0 * (double)r->others_contract));
   PetscCall(PetscPrintf(comm, "    loads %.2f MB per step -> %.2f GB/s = %.2f x triad; distinct bytes %.2f MB per step -> %.2f GB/s = %.2f x triad\n", (double)r->bytes / 1e6, (double)r->bytes / (double)r->contract / 1e9, (double)(r->bytes / r->contract / b->bw_sum), (double)r->distinct / 1e6, (double)r->distinct / (double)r->contract / 1e9, (double)(r->distinct / r->contract / b->bw_sum)));
-  PetscCall(PetscPrintf(comm, "  simulator: set-up %.2f s; runs of %d and %" PetscInt64_FMT " steps: %.3f s and %.3f s -> %.1f us per step, %.3f s per simulated s; contraction %.0f %% of a step\n", (double)r->setup, NM_BENCH_SHORT_STEPS, r->steps, (double)r->t_short, (double)r->t_long, (double)r->step_time * 1e6, (double)r->s_per_s, 100.0 * (double)(r->contract / r->step_time)));
+  PetscCall(PetscPrintf(comm, "  simulator: set-up %.2f s; runs of %d and %" PetscInt64_FMT " steps: %.3f s and %.3f s -> %.1f us per step, %.3f s per simulated s; contraction %.0f %% of a step; other processes took %.0f %% of the CPU time\n", (double)r->setup, NM_BENCH_SHORT_STEPS, r->steps, (double)r->t_short, (double)r->t_long, (double)r->step_time * 1e6, (double)r->s_per_s, 100.0 * (double)(r->contract / r->step_time), 100.0 * (double)r->others_run));
   PetscFunctionReturn(0);
 }
 
 /* ---------------------------------------------------------------- the command */
-
-/* Fraction of the node's CPU time that was busy during one second (all CPUs, from
-   /proc/stat; -1 where unknown). Every caller sleeps; `measure` reads the counters. */
-static double NMBenchBusyFraction(PetscBool measure)
-{
-  unsigned long long v[2][8] = {{0}};
-  struct timespec    one     = {1, 0};
-  int                ok      = 1;
-
-  for (int k = 0; k < 2; k++) {
-    FILE *fp = measure ? fopen("/proc/stat", "r") : NULL;
-    if (!fp || fscanf(fp, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[k][0], &v[k][1], &v[k][2], &v[k][3], &v[k][4], &v[k][5], &v[k][6], &v[k][7]) != 8) ok = 0;
-    if (fp) fclose(fp);
-    if (!k) nanosleep(&one, NULL);
-  }
-  if (!ok) return -1;
-  {
-    double total = 0, idle = (double)(v[1][3] - v[0][3]) + (double)(v[1][4] - v[0][4]);
-    for (int i = 0; i < 8; i++) total += (double)(v[1][i] - v[0][i]);
-    return total > 0 ? 1 - idle / total : -1;
-  }
-}
 
 static PetscErrorCode NMBenchCleanDir(const char dir[])
 {
@@ -468,13 +510,13 @@ static PetscErrorCode NMBenchRun(MPI_Comm comm, NMBench *b)
   if (!any) PetscFunctionReturn(0);
   PetscCall(PetscPrintf(comm, "\nsummary, %d ranks; memory bandwidth (triad, summed over ranks) %.2f GB/s\n", size, (double)b->bw_sum / 1e9));
   PetscCall(PetscPrintf(comm, "  s/s: wall seconds of integration per simulated second; Ment/s: million (edge, bin) entries contracted per second of integration (run) or of contraction alone (contr)\n"));
-  PetscCall(PetscPrintf(comm, "  MB/step: bytes the contraction loads per step, every use counted (loads), and distinct bytes it touches (dist); GB/s: loads per second of contraction; BW: ratios of loads and distinct bytes per second to the triad; contr%%: contraction share of a step\n"));
-  PetscCall(PetscPrintf(comm, "%-18s %5s %9s %9s %9s %9s %9s %8s %7s %7s %6s\n", "case", "ranks", "s/s", "Ment/s", "Ment/s", "MB/step", "MB/step", "GB/s", "BW", "BW", "contr%"));
-  PetscCall(PetscPrintf(comm, "%-18s %5s %9s %9s %9s %9s %9s %8s %7s %7s %6s\n", "", "", "", "(run)", "(contr)", "(loads)", "(dist)", "(loads)", "(loads)", "(dist)", ""));
+  PetscCall(PetscPrintf(comm, "  MB/step: bytes the contraction loads per step, every use counted (loads), and distinct bytes it touches (dist); GB/s: loads per second of contraction; BW: ratios of loads and distinct bytes per second to the triad; contr%%: contraction share of a step; others%%: CPU share other processes took during the timed parts (max)\n"));
+  PetscCall(PetscPrintf(comm, "%-18s %5s %9s %9s %9s %9s %9s %8s %7s %7s %6s %7s\n", "case", "ranks", "s/s", "Ment/s", "Ment/s", "MB/step", "MB/step", "GB/s", "BW", "BW", "contr%", "others%"));
+  PetscCall(PetscPrintf(comm, "%-18s %5s %9s %9s %9s %9s %9s %8s %7s %7s %6s %7s\n", "", "", "", "(run)", "(contr)", "(loads)", "(dist)", "(loads)", "(loads)", "(dist)", "", ""));
   for (PetscInt k = 0; k < NM_BENCH_NCASES; k++) {
     const NMBenchResult *r = &res[k];
     if (!b->selected[k]) continue;
-    PetscCall(PetscPrintf(comm, "%-18s %5d %9.3f %9.1f %9.1f %9.2f %9.2f %8.2f %7.3f %7.3f %6.1f\n", nm_bench_cases[k].name, size, (double)r->s_per_s, (double)r->info.entries * r->nc / (double)r->step_time / 1e6, (double)r->info.entries * r->nc / (double)r->contract / 1e6, (double)r->bytes / 1e6, (double)r->distinct / 1e6, (double)r->bytes / (double)r->contract / 1e9, (double)(r->bytes / r->contract / b->bw_sum), (double)(r->distinct / r->contract / b->bw_sum), 100.0 * (double)(r->contract / r->step_time)));
+    PetscCall(PetscPrintf(comm, "%-18s %5d %9.3f %9.1f %9.1f %9.2f %9.2f %8.2f %7.3f %7.3f %6.1f %7.0f\n", nm_bench_cases[k].name, size, (double)r->s_per_s, (double)r->info.entries * r->nc / (double)r->step_time / 1e6, (double)r->info.entries * r->nc / (double)r->contract / 1e6, (double)r->bytes / 1e6, (double)r->distinct / 1e6, (double)r->bytes / (double)r->contract / 1e9, (double)(r->bytes / r->contract / b->bw_sum), (double)(r->distinct / r->contract / b->bw_sum), 100.0 * (double)(r->contract / r->step_time), 100.0 * (double)PetscMax(r->others_run, r->others_contract)));
   }
   PetscFunctionReturn(0);
 }
@@ -500,7 +542,7 @@ PetscErrorCode NMCommandBench(MPI_Comm comm)
     if (k) PetscCall(PetscStrlcat(list, ",", sizeof(list)));
     PetscCall(PetscStrlcat(list, nm_bench_cases[k].name, sizeof(list)));
   }
-  PetscCall(PetscSNPrintf(casehelp, sizeof(casehelp), "Cases to run, comma separated (default: all; none: the triad only): %s", list));
+  PetscCall(PetscSNPrintf(casehelp, sizeof(casehelp), "Cases to run, comma separated (default: all but the last; none: the triad only): %s", list));
   PetscOptionsBegin(comm, NULL, "netmass bench", "netmass");
   PetscCall(PetscOptionsStringArray("-bench_cases", casehelp, NULL, names, &nnames, &set));
   PetscCall(PetscOptionsString("-bench_tvb_zip", "The 998-region TVB connectivity zip", NULL, b.zip, b.zip, sizeof(b.zip), NULL));
@@ -520,7 +562,7 @@ PetscErrorCode NMCommandBench(MPI_Comm comm)
   PetscCheck(b.repeat >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bench_repeat %" PetscInt_FMT " must be >= 1", b.repeat);
   PetscCheck(b.stream_reps >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bench_stream_reps %" PetscInt_FMT " must be >= 1", b.stream_reps);
   PetscCheck(b.stream_mb >= 0 && b.velocity >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-bench_stream_mb and -bench_velocity must be >= 0");
-  for (PetscInt k = 0; k < NM_BENCH_NCASES; k++) b.selected[k] = !set;
+  for (PetscInt k = 0; k < NM_BENCH_NCASES; k++) b.selected[k] = (PetscBool)(!set && !nm_bench_cases[k].extra);
   if (set) {
     for (PetscInt i = 0; i < nnames; i++) {
       PetscBool found = PETSC_FALSE;
@@ -552,11 +594,15 @@ PetscErrorCode NMCommandBench(MPI_Comm comm)
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(PetscPrintf(comm, "netmass bench: %d ranks, temporary folder %s (removed at the end)\n", size, b.dir));
   {
-    /* other work on the node skews every figure: measure it over one second while every
-       rank sleeps (a rank waiting in MPI would spin and count as busy) */
-    double           busy = NMBenchBusyFraction(!rank);
-    PetscCallMPI(MPI_Bcast(&busy, 1, MPI_DOUBLE, 0, comm));
-    if (busy >= 0) PetscCall(PetscPrintf(comm, "  CPU time used by other processes on rank 0's node in the second before: %.0f %%%s\n", 100 * busy, busy > 0.05 ? " -- they compete for the cores: the figures will be pessimistic (-bench_repeat helps)" : ""));
+    /* one second of sleep on every rank: what other processes do meanwhile */
+    NMBenchCPU      cpu0, cpu1;
+    PetscReal       busy;
+    struct timespec one = {1, 0};
+    NMBenchCPURead(&cpu0);
+    nanosleep(&one, NULL);
+    NMBenchCPURead(&cpu1);
+    PetscCall(NMBenchOthers(comm, PETSC_TRUE, &cpu0, &cpu1, &busy));
+    if (busy >= 0) PetscCall(PetscPrintf(comm, "  CPU time other processes took on rank 0's node in the second before: %.0f %%%s\n", 100 * (double)busy, busy > 0.05 ? " -- they compete for the cores: the figures will be pessimistic (-bench_repeat keeps the best of several)" : ""));
   }
 
   ierr = NMBenchRun(comm, &b);

@@ -15,5 +15,6 @@ PetscErrorCode NMCommandImport(MPI_Comm comm);
 PetscErrorCode NMCommandConnectome(MPI_Comm comm);
 PetscErrorCode NMCommandSimulate(MPI_Comm comm);
 PetscErrorCode NMCommandFixedPoints(MPI_Comm comm);
+PetscErrorCode NMCommandAnalyze(MPI_Comm comm);
 PetscErrorCode NMCommandBench(MPI_Comm comm);
 PetscErrorCode NMCommandDemo(MPI_Comm comm);

@@ -31,6 +31,10 @@ static const NMCommand commands[] = {
    "netmass fixedpoints: equilibria of a network of node models and their stability.\n"
    "  netmass fixedpoints -model hopf -connectome conn.h5 -G 0.3 -fp_starts 200 -o fp.h5\n",
    NMCommandFixedPoints},
+  {"analyze", "FC, FCD, spectra, PCA and linear effective connectivity of any time-series dataset",
+   "netmass analyze: functional connectivity, dynamics and linear effective connectivity of time series.\n"
+   "  netmass analyze -i cohort.h5 -dataset bold -o analysis.h5\n",
+   NMCommandAnalyze},
   {"demo", "run the main job end to end on data netmass generates itself",
    "netmass demo: generate inputs and run every netmass capability on them, writing into -demo_dir.\n", NMCommandDemo},
 };

