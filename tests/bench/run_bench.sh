@@ -30,9 +30,11 @@ awk 'FNR == NR { one[$1] = $2; c1[$1] = $3; o1[$1] = $4; next }
   $1 in one { print $1, one[$1], c1[$1], $2, $3, (o1[$1] > $4 ? o1[$1] : $4) }' "$tmp/r1.txt" "$tmp/r2.txt" | awk '
   BEGIN { printf "%-18s %10s %10s %9s %12s %8s\n", "case", "s/s (1)", "s/s (2)", "speedup", "contraction", "others%" }
   { printf "%-18s %10.3f %10.3f %8.2fx %11.2fx %8d\n", $1, $2, $4, $2 / $4, $5 / $3, $6
-    s[$1] = $2 / $4; t1[$1] = $2; t2[$1] = $4 }
+    s[$1] = $2 / $4; t1[$1] = $2; t2[$1] = $4; if ($6 > busy) busy = $6 }
   END {
     print ""
+    if (busy > 5)
+      printf "note: other processes took up to %d %% of the CPU time during some measurements; rerun on an idle machine (or with -bench_repeat 3)\n\n", busy
     if ("tvb998_d2_dt1e-4" in t1)
       printf "target (b) single-delay 998-region rWW at dt 0.1 ms <= 1 s/s: %.2f s/s on 1 rank, %.2f s/s on 2 ranks: %s\n", t1["tvb998_d2_dt1e-4"], t2["tvb998_d2_dt1e-4"], (t2["tvb998_d2_dt1e-4"] <= 1 ? "met" : "missed")
     n = split("ring1000_sw_d3 ring1000_fc_d3", c, " ")
