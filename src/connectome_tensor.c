@@ -26,6 +26,7 @@ struct _n_NMTensor {
   /* facts */
   PetscInt   max_lag, min_lag, interval;
   PetscReal  substep, truncated;
+  PetscLogDouble flops; /* of one contraction: two per (edge, bin) entry and channel */
 };
 
 /* Kernels depend only on the tract length: cache one discretisation per distinct length. */
@@ -157,6 +158,7 @@ PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayMod
   }
   PetscCall(PetscFree(kernels));
   PetscCall(PetscFree(ghostmark));
+  for (PetscInt k = 0; k < nedge; k++) t->flops += 2.0 * t->nbins[k] * nc;
 
   /* global facts: exchange interval = smallest lag over all cut edges (>= 1) */
   lags[0] = -t->max_lag;
@@ -306,11 +308,13 @@ PetscErrorCode NMTensorExchange(NMTensor t, PetscInt64 step)
       PetscInt         p = NMRingPos(step - m + 1, t->B);
       PetscCall(PetscArraycpy(t->sendbuf + ((size_t)i * nc + k) * m, h + p, m));
     }
+  PetscCall(PetscLogEventBegin(NM_EVENT_Exchange, 0, 0, 0, 0));
   PetscCall(PetscSFBcastBegin(t->sf, t->unit, t->sendbuf, t->recvbuf, MPI_REPLACE));
   PetscCall(PetscSFBcastEnd(t->sf, t->unit, t->sendbuf, t->recvbuf, MPI_REPLACE));
   for (PetscInt g = 0; g < t->nghost; g++)
     for (PetscInt k = 0; k < nc; k++)
       for (PetscInt j = 0; j < m; j++) NMHistoryStore(t, t->nlocal + g, k, step - m + 1 + j, t->recvbuf[((size_t)g * nc + k) * m + j]);
+  PetscCall(PetscLogEventEnd(NM_EVENT_Exchange, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 
@@ -337,19 +341,29 @@ static inline PetscReal NMDot(const PetscReal *restrict a, const PetscReal *rest
    history. Summation order is fixed (emitters ascending, bins oldest first). */
 PetscErrorCode NMTensorContract(NMTensor t, PetscInt64 step, PetscReal G, PetscReal u[])
 {
-  const PetscInt nc = t->nc, B = t->B;
+  const PetscInt nc = t->nc, B = t->B, now = NMRingPos(step, B);
 
   PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(NM_EVENT_Contract, 0, 0, 0, 0));
   for (PetscInt i = 0; i < t->nlocal; i++) {
     for (PetscInt k = 0; k < nc; k++) u[i * nc + k] = 0;
     for (PetscInt e = t->row[i]; e < t->row[i + 1]; e++) {
-      const PetscInt   nb    = t->nbins[e];
-      const PetscInt   start = NMRingPos(step - t->first[e] - nb + 1, B);
-      const PetscReal *kw    = t->kw + t->kernel[e];
-      for (PetscInt k = 0; k < nc; k++) u[i * nc + k] += t->weight[e] * NMDot(kw, t->hist + ((size_t)t->slot[e] * nc + k) * 2 * B + start, nb);
+      const PetscInt   nb = t->nbins[e];
+      const PetscReal *kw = t->kw + t->kernel[e];
+      /* the window's oldest sample, step - first - nb + 1, without a division: the
+         lag first + nb - 1 is below B */
+      PetscInt start = now - (t->first[e] + nb - 1);
+      if (start < 0) start += B;
+      for (PetscInt k = 0; k < nc; k++) {
+        const PetscReal *h = t->hist + ((size_t)t->slot[e] * nc + k) * 2 * B + start;
+        /* a single-delay edge is one product (what NMDot returns for nb = 1, bit for bit) */
+        u[i * nc + k] += t->weight[e] * (nb == 1 ? kw[0] * h[0] : NMDot(kw, h, nb));
+      }
     }
     for (PetscInt k = 0; k < nc; k++) u[i * nc + k] *= G;
   }
+  PetscCall(PetscLogFlops(t->flops));
+  PetscCall(PetscLogEventEnd(NM_EVENT_Contract, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 

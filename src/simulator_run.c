@@ -309,14 +309,17 @@ static PetscErrorCode NMRunStep(NMSimulator s, NMRun *r, const PetscReal rowsum[
      input a receiver needs is local (each cut edge has lag >= interval) */
   if (step > 0 && step % r->interval == 0) PetscCall(NMTensorExchange(s->tensor, step));
   PetscCall(NMTensorContract(s->tensor, step + 1, s->G, r->u1));
+  PetscCall(PetscLogEventBegin(NM_EVENT_NodeStep, 0, 0, 0, 0));
   for (PetscInt i = 0; i < r->nl; i++) NMRandomNormalFill(&r->streams[i], (uint64_t)step * (uint64_t)(r->nz / 4), (size_t)r->nz, r->z + i * r->nz);
   for (PetscInt i = 0; i < r->nl; i++) PetscCall(NMIntegratorStep(s->integ, r->x + i * r->ns, r->u0 + i * r->nc, r->u1 + i * r->nc, s->G * rowsum[i], s->theta + (s->rstart + i) * r->np, r->z + i * r->nz, r->x1 + i * r->ns));
   for (PetscInt i = 0; i < r->nl; i++) {
     m->coupling(r->x1 + i * r->ns, s->theta + (s->rstart + i) * r->np, r->c + i * r->nc);
     r->drive[i] = r->c[i * r->nc];
   }
+  PetscCall(PetscLogEventEnd(NM_EVENT_NodeStep, 0, 0, 0, 0));
   PetscCall(NMTensorPush(s->tensor, step + 1, r->c));
   NMFindNonFinite(r->x1, r->nl, r->ns, s->rstart, step + 1, bad);
+  PetscCall(PetscLogEventBegin(NM_EVENT_Monitor, 0, 0, 0, 0));
   for (PetscInt k = 0; k < r->nmon; k++) {
     PetscCall(NMMonitorRecord(&r->mon[k], step + 1, s->ntransient, r->x1, r->ns, r->drive, s->dt));
     if (bad[0] < 0 && r->mon[k].bad_step >= 0) {
@@ -324,6 +327,7 @@ static PetscErrorCode NMRunStep(NMSimulator s, NMRun *r, const PetscReal rowsum[
       bad[1] = r->mon[k].bad_node;
     }
   }
+  PetscCall(PetscLogEventEnd(NM_EVENT_Monitor, 0, 0, 0, 0));
   tmp = r->x, r->x = r->x1, r->x1 = tmp;
   tmp = r->u0, r->u0 = r->u1, r->u1 = tmp;
   r->step++;
@@ -346,6 +350,7 @@ PetscErrorCode NMSimulatorIntegrate(NMSimulator s, const char path[])
   else PetscCall(NMRunStart(s, &r, path));
 
   PetscCall(NMTensorContract(s->tensor, r.step, s->G, r.u0));
+  PetscCall(PetscLogEventBegin(NM_EVENT_Integrate, 0, 0, 0, 0));
   while (r.step < s->nsteps) {
     PetscCall(NMRunStep(s, &r, rowsum, bad));
     /* every rank must stop at the same step: agree on failures and signals now and then */
@@ -364,6 +369,7 @@ PetscErrorCode NMSimulatorIntegrate(NMSimulator s, const char path[])
         PetscCall(NMFileDetach(&r.out));
         {
           const PetscInt64 at = r.step;
+          PetscCall(PetscLogEventEnd(NM_EVENT_Integrate, 0, 0, 0, 0));
           PetscCall(NMRunDestroy(&r));
           SETERRQ(s->comm, PETSC_ERR_SIG, "stopped by signal %d at step %" PetscInt64_FMT " of %" PetscInt64_FMT " (t = %g s); checkpoint %s written, partial output %s.partial kept: run the same command with -restart to continue", (int)agreed[2], at, s->nsteps, (double)(at * s->dt), s->checkpoint_path, path);
         }
@@ -371,6 +377,7 @@ PetscErrorCode NMSimulatorIntegrate(NMSimulator s, const char path[])
     }
     if (ckpt_steps && r.step % ckpt_steps == 0 && r.step < s->nsteps) PetscCall(NMRunCheckpoint(s, &r));
   }
+  PetscCall(PetscLogEventEnd(NM_EVENT_Integrate, 0, 0, 0, 0));
   for (PetscInt k = 0; k < r.nmon; k++) PetscCall(NMMonitorFlush(&r.mon[k]));
   PetscCall(NMFileSetAttributeInt(r.out, "/", "complete", agreed[0] == PETSC_MAX_INT));
   PetscCall(NMFileSetAttributeInt(r.out, "/", "steps_done", agreed[0] == PETSC_MAX_INT ? r.step : agreed[0] - 1));

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 PetscLogEvent NM_EVENT_FileWrite, NM_EVENT_FileRead, NM_EVENT_Import, NM_EVENT_Generate, NM_EVENT_Preprocess;
+PetscLogEvent NM_EVENT_Integrate, NM_EVENT_Contract, NM_EVENT_Exchange, NM_EVENT_NodeStep, NM_EVENT_Monitor;
 
 static PetscBool nm_error_collective = PETSC_FALSE;
 static PetscBool nm_traceback        = PETSC_FALSE;
@@ -89,6 +90,11 @@ PetscErrorCode NMInitialize(int *argc, char ***argv, const char command[], const
   PetscCall(PetscLogEventRegister("NMImport", classid, &NM_EVENT_Import));
   PetscCall(PetscLogEventRegister("NMGenerate", classid, &NM_EVENT_Generate));
   PetscCall(PetscLogEventRegister("NMPreprocess", classid, &NM_EVENT_Preprocess));
+  PetscCall(PetscLogEventRegister("NMIntegrate", classid, &NM_EVENT_Integrate));
+  PetscCall(PetscLogEventRegister("NMContract", classid, &NM_EVENT_Contract));
+  PetscCall(PetscLogEventRegister("NMExchange", classid, &NM_EVENT_Exchange));
+  PetscCall(PetscLogEventRegister("NMNodeStep", classid, &NM_EVENT_NodeStep));
+  PetscCall(PetscLogEventRegister("NMMonitor", classid, &NM_EVENT_Monitor));
   PetscFunctionReturn(0);
 }
 

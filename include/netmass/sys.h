@@ -6,6 +6,9 @@
 
 /* Log events: -log_view shows where time goes, phase by phase. */
 PETSC_EXTERN PetscLogEvent NM_EVENT_FileWrite, NM_EVENT_FileRead, NM_EVENT_Import, NM_EVENT_Generate, NM_EVENT_Preprocess;
+/* The simulator's phases: the whole time loop, the tensor contraction, the exchange of
+   ghost histories, the node steps, the monitors. */
+PETSC_EXTERN PetscLogEvent NM_EVENT_Integrate, NM_EVENT_Contract, NM_EVENT_Exchange, NM_EVENT_NodeStep, NM_EVENT_Monitor;
 
 /* Initialise PETSc for `command` with `help` as the -help header, install netmass's
    error handler and register the log events. */
