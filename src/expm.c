@@ -1,5 +1,4 @@
 #include <netmass/expm.h>
-#include <lapacke.h>
 
 /* Matrix exponential by scaling and squaring with Pade approximants, after
    N. J. Higham, "The scaling and squaring method for the matrix exponential
@@ -70,6 +69,41 @@ static PetscReal NMNorm1Inf(PetscInt n, const PetscReal A[])
    Norm: Higham's backward-error bound for r_m holds in any subordinate norm, so
    min(||A||_1, ||A||_inf) is as valid a bound for the theta_m test as his ||A||_1 and
    never asks for more squarings (each squaring can amplify rounding errors). */
+/* Solve Q X = P in place (P <- X) for column-major n x n Q and P by LU with partial
+   pivoting (Golub & Van Loan, Algorithm 3.4.1). */
+static PetscErrorCode NMSolveLU(PetscInt n, PetscReal Q[], PetscReal P[], PetscReal eta)
+{
+  PetscFunctionBegin;
+  for (PetscInt k = 0; k < n; k++) {
+    PetscInt  piv = k;
+    PetscReal big = PetscAbsReal(Q[k + k * n]);
+    for (PetscInt i = k + 1; i < n; i++)
+      if (PetscAbsReal(Q[i + k * n]) > big) big = PetscAbsReal(Q[i + k * n]), piv = i;
+    PetscCheck(big > 0, PETSC_COMM_SELF, PETSC_ERR_MAT_LU_ZRPVT, "matrix exponential: singular Pade denominator of a %" PetscInt_FMT "x%" PetscInt_FMT " matrix (norm %g)", n, n, (double)eta);
+    if (piv != k) {
+      for (PetscInt j = 0; j < n; j++) {
+        PetscReal t = Q[k + j * n];
+        Q[k + j * n] = Q[piv + j * n], Q[piv + j * n] = t;
+        t = P[k + j * n];
+        P[k + j * n] = P[piv + j * n], P[piv + j * n] = t;
+      }
+    }
+    for (PetscInt i = k + 1; i < n; i++) {
+      const PetscReal l = Q[i + k * n] / Q[k + k * n];
+      if (l == 0) continue;
+      for (PetscInt j = k + 1; j < n; j++) Q[i + j * n] -= l * Q[k + j * n];
+      for (PetscInt j = 0; j < n; j++) P[i + j * n] -= l * P[k + j * n];
+    }
+  }
+  for (PetscInt j = 0; j < n; j++)
+    for (PetscInt i = n - 1; i >= 0; i--) {
+      PetscReal v = P[i + j * n];
+      for (PetscInt k = i + 1; k < n; k++) v -= Q[i + k * n] * P[k + j * n];
+      P[i + j * n] = v / Q[i + i * n];
+    }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMExpm(PetscInt n, const PetscReal A[], PetscReal E[])
 {
   PetscReal       X[NM_EXPM_WORK], A2[NM_EXPM_WORK], A4[NM_EXPM_WORK], A6[NM_EXPM_WORK], T[NM_EXPM_WORK], U[NM_EXPM_WORK], V[NM_EXPM_WORK];
@@ -78,7 +112,6 @@ PetscErrorCode NMExpm(PetscInt n, const PetscReal A[], PetscReal E[])
   const PetscInt  nn = n * n;
   PetscReal       eta;
   PetscInt        s = 0;
-  lapack_int      ipiv[NM_EXPM_MAX], info;
 
   PetscFunctionBeginUser;
   PetscCheck(n >= 0 && n <= NM_EXPM_MAX, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "matrix exponential of order %" PetscInt_FMT ": the order must be in [0, %d] (NM_EXPM_MAX)", n, NM_EXPM_MAX);
@@ -178,21 +211,21 @@ PetscErrorCode NMExpm(PetscInt n, const PetscReal A[], PetscReal E[])
   }
 
   /* r_m(A) = q_m(A)^{-1} p_m(A) with p_m = V + U, q_m = V - U: solve q X = p by LU
-     with partial pivoting (LAPACK dgesv). q_m(2^-s A) is well conditioned for
-     ||2^-s A|| <= theta_m (Higham 2005 bounds its condition number), so a failure
-     means the input was not a usable matrix. LAPACK is column-major: p and q are transposed into it here, on
-     the stack, as LAPACKE's row-major wrapper would do through heap buffers. Factoring
-     q itself (not q^T) keeps LU from pivoting across structural zeros of a (block)
-     upper triangular A, such as the augmented LL and Van Loan matrices, so those
-     zeros stay exact. */
+     with partial pivoting. q_m(2^-s A) is well conditioned for ||2^-s A|| <= theta_m
+     (Higham 2005 bounds its condition number), so a zero pivot means the input was not
+     a usable matrix. The LU is written here rather than called from LAPACK: these are
+     matrices of order 2 to 34 solved once per node and step, where OpenBLAS's dgesv
+     spends most of its time in thread locks (measured: 33 % of a run). Column-major
+     copies of p and q; factoring q itself (not q^T) keeps LU from pivoting across
+     structural zeros of a (block) upper triangular A, such as the augmented LL and Van
+     Loan matrices, so those zeros stay exact. */
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt j = 0; j < n; j++) {
       const PetscReal u = Up[i * n + j], v = V[i * n + j];
       Pc[i + j * n]     = v + u;
       Qc[i + j * n]     = v - u;
     }
-  info = LAPACKE_dgesv_work(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)n, Qc, (lapack_int)n, ipiv, Pc, (lapack_int)n);
-  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "matrix exponential: LAPACK dgesv on the Pade denominator of a %" PetscInt_FMT "x%" PetscInt_FMT " matrix (norm %g) failed with info %d", n, n, (double)eta, (int)info);
+  PetscCall(NMSolveLU(n, Qc, Pc, eta));
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt j = 0; j < n; j++) E[i * n + j] = Pc[i + j * n];
 
