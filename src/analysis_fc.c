@@ -6,6 +6,22 @@
    sample finite and no region constant. `what` names the analysis in the message. */
 PETSC_INTERN PetscErrorCode NMAnalysisCheckSeries(PetscInt n, PetscInt t, const PetscReal x[], const char what[]);
 
+
+/* Pearson correlations c (n x n) of n centred rows y of length len with norms |y_i|. */
+static void NMCorrelateCentred(PetscInt n, PetscInt len, const PetscReal y[], const PetscReal norm[], PetscReal c[])
+{
+  for (PetscInt i = 0; i < n; i++) {
+    c[i * n + i] = 1;
+    for (PetscInt k = i + 1; k < n; k++) {
+      const PetscReal *yi = y + i * len, *yk = y + k * len;
+      PetscReal        d  = 0;
+      for (PetscInt j = 0; j < len; j++) d += yi[j] * yk[j];
+      /* rounding can push |r| a hair above 1 for (anti)identical rows */
+      c[i * n + k] = c[k * n + i] = PetscMax(-1, PetscMin(1, d / (norm[i] * norm[k])));
+    }
+  }
+}
+
 PetscErrorCode NMAnalysisCheckSeries(PetscInt n, PetscInt t, const PetscReal x[], const char what[])
 {
   PetscFunctionBegin;
@@ -41,16 +57,7 @@ static PetscErrorCode NMCorrelationWindow(PetscInt n, PetscInt len, PetscInt ld,
     }
     norm[i] = PetscSqrtReal(ss);
   }
-  for (PetscInt i = 0; i < n; i++) {
-    c[i * n + i] = 1;
-    for (PetscInt k = i + 1; k < n; k++) {
-      const PetscReal *yi = y + i * len, *yk = y + k * len;
-      PetscReal        d  = 0;
-      for (PetscInt j = 0; j < len; j++) d += yi[j] * yk[j];
-      /* rounding can push |r| a hair above 1 for (anti)identical rows */
-      c[i * n + k] = c[k * n + i] = PetscMax(-1, PetscMin(1, d / (norm[i] * norm[k])));
-    }
-  }
+  NMCorrelateCentred(n, len, y, norm, c);
   PetscFunctionReturn(0);
 }
 
@@ -100,15 +107,7 @@ PetscErrorCode NMAnalysisFCD(PetscInt n, PetscInt t, const PetscReal x[], PetscI
     PetscCheck(ss > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "FCD: every correlation of window %" PetscInt_FMT " (samples %" PetscInt_FMT "..%" PetscInt_FMT ") is the same; its correlation with other windows is undefined", w, w * step, w * step + window - 1);
     unorm[w] = PetscSqrtReal(ss);
   }
-  for (PetscInt v = 0; v < nw; v++) {
-    fcd[v * nw + v] = 1;
-    for (PetscInt w = v + 1; w < nw; w++) {
-      const PetscReal *uv = u + v * m, *uw = u + w * m;
-      PetscReal        d  = 0;
-      for (PetscInt q = 0; q < m; q++) d += uv[q] * uw[q];
-      fcd[v * nw + w] = fcd[w * nw + v] = PetscMax(-1, PetscMin(1, d / (unorm[v] * unorm[w])));
-    }
-  }
+  NMCorrelateCentred(nw, m, u, unorm, fcd);
   PetscCall(PetscFree5(u, y, norm, c, unorm));
   PetscFunctionReturn(0);
 }
