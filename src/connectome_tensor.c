@@ -70,26 +70,30 @@ static PetscErrorCode NMTensorBuildKernels(NMTensor t, const PetscReal W[], cons
   for (PetscInt i = 0; i < count; i++)
     if (!cnt || (*kernels)[i].length != (*kernels)[cnt - 1].length) (*kernels)[cnt++] = (*kernels)[i];
   *nk = cnt;
-  /* discretise each; kernels stored reversed so the contraction reads history forward */
+  /* discretise each once; kernels stored reversed so the contraction reads history
+     forward, appended to one array that grows as needed */
   PetscCall(PetscMalloc1(dm->max_lag + 1, &w));
   t->nkw = 0;
-  for (PetscInt i = 0; i < cnt; i++) {
-    PetscReal sub, trunc;
-    PetscCall(NMDelayKernelDiscretize(dm, (*kernels)[i].length, dt, &(*kernels)[i].first, &(*kernels)[i].nbins, w, &sub, &trunc));
-    t->substep   = PetscMax(t->substep, sub);
-    t->truncated = PetscMax(t->truncated, trunc);
-    t->nkw += (*kernels)[i].nbins;
-  }
-  PetscCall(PetscMalloc1(t->nkw + 1, &t->kw));
-  t->nkw = 0;
-  for (PetscInt i = 0; i < cnt; i++) {
+  for (PetscInt i = 0, cap = 0; i < cnt; i++) {
     PetscReal sub, trunc;
     PetscInt  nb;
     PetscCall(NMDelayKernelDiscretize(dm, (*kernels)[i].length, dt, &(*kernels)[i].first, &nb, w, &sub, &trunc));
+    (*kernels)[i].nbins = nb;
+    t->substep          = PetscMax(t->substep, sub);
+    t->truncated        = PetscMax(t->truncated, trunc);
+    if (t->nkw + nb > cap) {
+      PetscReal *grown;
+      cap = PetscMax(2 * cap, t->nkw + nb + 1024);
+      PetscCall(PetscMalloc1(cap, &grown));
+      if (t->nkw) PetscCall(PetscArraycpy(grown, t->kw, t->nkw));
+      PetscCall(PetscFree(t->kw));
+      t->kw = grown;
+    }
     (*kernels)[i].off = t->nkw;
     for (PetscInt b = 0; b < nb; b++) t->kw[t->nkw + b] = w[nb - 1 - b];
     t->nkw += nb;
   }
+  if (!t->kw) PetscCall(PetscMalloc1(1, &t->kw));
   PetscCall(PetscFree(w));
   PetscFunctionReturn(0);
 }

@@ -79,6 +79,19 @@ static PetscErrorCode NMFileStampProvenance(NMFile f, const char format[])
   PetscFunctionReturn(0);
 }
 
+/* A file being written to `tmp`, to become `path` on commit (not yet opened). */
+static PetscErrorCode NMFileNewWriting(MPI_Comm comm, const char path[], const char tmp[], NMFile *file)
+{
+  PetscFunctionBegin;
+  PetscCall(NMFileSilenceHDF5());
+  PetscCall(PetscNew(file));
+  (*file)->comm    = comm;
+  (*file)->writing = PETSC_TRUE;
+  PetscCall(PetscStrncpy((*file)->path, path, sizeof((*file)->path)));
+  PetscCall(PetscStrncpy((*file)->tmp, tmp, sizeof((*file)->tmp)));
+  PetscFunctionReturn(0);
+}
+
 /* Create `tmp` for writing, to become `path` on commit. */
 static PetscErrorCode NMFileCreateAt(MPI_Comm comm, const char path[], const char tmp[], const char format[], NMFile *file)
 {
@@ -86,12 +99,7 @@ static PetscErrorCode NMFileCreateAt(MPI_Comm comm, const char path[], const cha
   hid_t  fapl;
 
   PetscFunctionBegin;
-  PetscCall(NMFileSilenceHDF5());
-  PetscCall(PetscNew(&f));
-  f->comm    = comm;
-  f->writing = PETSC_TRUE;
-  PetscCall(PetscStrncpy(f->path, path, sizeof(f->path)));
-  PetscCall(PetscStrncpy(f->tmp, tmp, sizeof(f->tmp)));
+  PetscCall(NMFileNewWriting(comm, path, tmp, &f));
   PetscCall(NMFileAccessList(comm, &fapl));
   f->fid = H5Fcreate(f->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   H5Pclose(fapl);
@@ -134,17 +142,13 @@ PetscErrorCode NMFileReopen(MPI_Comm comm, const char path[], const char format[
 {
   NMFile    f;
   hid_t     fapl;
-  char      have[128];
+  char      have[128], tmp[PETSC_MAX_PATH_LEN];
   PetscBool found;
 
   PetscFunctionBeginUser;
-  PetscCall(NMFileSilenceHDF5());
-  PetscCall(PetscNew(&f));
-  f->comm    = comm;
-  f->writing = PETSC_TRUE;
-  f->keep    = PETSC_TRUE;
-  PetscCall(PetscStrncpy(f->path, path, sizeof(f->path)));
-  PetscCall(PetscSNPrintf(f->tmp, sizeof(f->tmp), "%s.partial", path));
+  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.partial", path));
+  PetscCall(NMFileNewWriting(comm, path, tmp, &f));
+  f->keep = PETSC_TRUE;
   PetscCall(NMFileAccessList(comm, &fapl));
   f->fid = access(f->tmp, R_OK | W_OK) ? -1 : H5Fopen(f->tmp, H5F_ACC_RDWR, fapl);
   H5Pclose(fapl);
