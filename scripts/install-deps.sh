@@ -11,10 +11,8 @@ packages=(
   libscalapack-openmpi-dev libopenblas-dev liblapacke-dev
   libzip-dev libbz2-dev libmatio-dev libcmocka-dev libgsl-dev
   python3-numpy python3-h5py python3-matplotlib
+  slurmctld slurmd slurm-client munge
 )
-if [ "${NETMASS_WITH_SLURM:-0}" = 1 ]; then
-  packages+=(slurmctld slurmd slurm-client munge)
-fi
 
 missing=()
 for p in "${packages[@]}"; do

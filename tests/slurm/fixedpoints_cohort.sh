@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# jobs/fixedpoints_cohort.sbatch through Slurm (srun, 2 ranks): a small cohort, and the
+# file equals the one netmass writes at 1 rank outside Slurm (groups of one rank: each
+# subject is solved by one rank whichever takes it).
+. "$(dirname "$0")/lib.sh"
+opts=(-model pmfm -pmfm_w_uniform 1.0,1.6 -connectome_type ring -connectome_n 6 -ring_neighbours 1 -normalize_max -G 0.05
+      -fp_box 0,1 -fp_deflation_shift 100 -fp_perturb_eps 0.1 -fp_starts 40 -fp_patience 10)
+rm -rf sfp_ref.h5 sfp_out slurm-sfp-*.out
+run "$NETMASS" fixedpoints "${opts[@]}" -fp_subjects 7 -o sfp_ref.h5 >/dev/null
+id=$(FP_SUBJECTS=7 submit_wait 120 -n 2 -o 'slurm-sfp-%j.out' "$jobs_dir/fixedpoints_cohort.sbatch" sfp_out "${opts[@]}")
+out=sfp_out/fixedpoints.h5
+grep -q "7 subjects in" slurm-sfp-"$id".out || fail "job $id did not solve 7 subjects: $(cat slurm-sfp-"$id".out)"
+[ "$(attr $out n_subjects)" = 7 ] || fail "n_subjects of $out is not 7"
+[ "$(attr $out mpi_ranks)" = 2 ] || fail "the job did not run on 2 ranks (mpi_ranks $(attr $out mpi_ranks))"
+for d in /subjects /roots /classification; do h5diff sfp_ref.h5 $out $d $d >/dev/null || fail "$d differs from the 1-rank run outside Slurm"; done
+echo "OK: job $id, $(attr $out n_roots) roots for 7 subjects, equal to the 1-rank run"
