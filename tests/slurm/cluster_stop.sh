@@ -9,16 +9,24 @@ if [ -s "$dir/slurmctld.pid" ] && kill -0 "$(cat "$dir/slurmctld.pid")" 2>/dev/n
   scancel --quiet --full --partition=test 2>/dev/null
   for _ in $(seq 100); do [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break; sleep 0.1; done
 fi
-# stop_pid FILE: TERM the process FILE names and wait (up to 10 s) until it has gone.
-stop_pid() {
-  local pid
-  [ -s "$1" ] || return 0
-  pid=$(cat "$1")
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  fail "process $pid ($1) did not stop"
+# stop NAME.pid...: TERM the processes the pid files name, if each still is the daemon
+# NAME (not a process that reused the number of one that died), and wait (up to 10 s)
+# until all have gone.
+stop() {
+  local f pid alive pids=()
+  for f in "$@"; do
+    pid=$(cat "$f" 2>/dev/null) || continue
+    [ "$(ps -o comm= -p "$pid")" = "$(basename "$f" .pid)" ] && kill -TERM "$pid" && pids+=("$pid")
+  done
+  for _ in $(seq 100); do
+    alive=()
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+    [ ${#alive[@]} -eq 0 ] && return 0
+    sleep 0.1
+  done
+  fail "processes ${alive[*]} ($*) did not stop"
 }
-stop_pid "$dir/slurmd.pid"
-stop_pid "$dir/slurmctld.pid"
-stop_pid "$dir/munge/munged.pid"
+# The Slurm daemons first, munged (their authentication) last.
+stop "$dir/slurmd.pid" "$dir/slurmctld.pid"
+stop "$dir/munge/munged.pid"
 echo "Slurm stopped in $dir"
