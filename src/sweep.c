@@ -2,6 +2,7 @@
 #include <netmass/simulator.h>
 #include <netmass/sys.h>
 #include <petsctime.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "sweep_impl.h"
@@ -229,8 +230,17 @@ static PetscErrorCode NMSweepCollectOnRoot(void *ctx)
     PetscCall(PetscSNPrintf(f, sizeof(f), "%s/point_%06" PetscInt_FMT ".h5", c->dir, p));
     if (c->fresh) (void)remove(f);
     else if (!access(f, R_OK)) PetscCall(NMSweepPointRead(&s->table, f, p));
-    PetscCall(PetscSNPrintf(f, sizeof(f), "%s/run_%06" PetscInt_FMT ".h5", c->dir, p));
-    (void)remove(f);
+  }
+  /* simulations in flight when the run was killed (their partial files and checkpoints) */
+  if (exists) {
+    DIR           *d = opendir(c->dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+      if (strncmp(e->d_name, "run_", 4)) continue;
+      PetscCall(PetscSNPrintf(f, sizeof(f), "%s/%s", c->dir, e->d_name));
+      (void)remove(f);
+    }
+    if (d) closedir(d);
   }
   PetscFunctionReturn(0);
 }
