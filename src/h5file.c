@@ -218,6 +218,19 @@ PetscErrorCode NMFileCommit(NMFile *file)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMFileGetFormat(MPI_Comm comm, const char path[], char format[], size_t len)
+{
+  NMFile    f;
+  PetscBool found;
+
+  PetscFunctionBeginUser;
+  PetscCall(NMFileOpen(comm, path, NULL, &f));
+  PetscCall(NMFileGetAttributeString(f, "/", "format", format, len, &found));
+  PetscCall(NMFileDestroy(&f));
+  PetscCheck(found, comm, PETSC_ERR_FILE_UNEXPECTED, "%s has no 'format' attribute: not a netmass file", path);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMFileOpen(MPI_Comm comm, const char path[], const char format[], NMFile *file)
 {
   NMFile    f;
