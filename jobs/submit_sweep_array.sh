@@ -17,5 +17,6 @@ shift 2
 # shellcheck disable=SC2086 # SWEEP_SLICE_SBATCH holds several options
 array=$(sbatch --parsable --array=0-$((n - 1)) ${SWEEP_SLICE_SBATCH:-} "$jobs/sweep_G_array.sbatch" "$outdir" "$@")
 array=${array%%;*}
-merge=$(sbatch --parsable --dependency=afterok:"$array" "$jobs/sweep_merge.sbatch" "$outdir")
+# If a slice fails, Slurm cancels the merge job instead of keeping it pending forever.
+merge=$(sbatch --parsable --dependency=afterok:"$array" --kill-on-invalid-dep=yes "$jobs/sweep_merge.sbatch" "$outdir")
 echo "array job $array, merge job ${merge%%;*}"

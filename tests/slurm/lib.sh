@@ -23,3 +23,18 @@ job_state() { scontrol show job "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]
 
 # job_logs FILE: the batch logs of the job whose id FILE starts with (for failure messages)
 job_logs() { local id; id=$(head -n 1 "$1" | cut -d';' -f1); cat slurm-"$id"*.out 2>/dev/null; }
+
+# wait_job SECONDS ID: wait for a job submitted without --wait to end; fail with its log
+# unless it completed.
+wait_job() {
+  local state
+  for _ in $(seq $((10 * $1))); do
+    state=$(job_state "$2")
+    case $state in
+      COMPLETED) return 0 ;;
+      PENDING | RUNNING | CONFIGURING | COMPLETING | REQUEUED | "") sleep 0.1 ;;
+      *) fail "job $2 ended $state:"$'\n'"$(cat slurm-"$2"*.out 2>/dev/null)" ;;
+    esac
+  done
+  fail "job $2 did not end in $1 s (state $state)"
+}
