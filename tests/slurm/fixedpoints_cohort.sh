@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# jobs/fixedpoints_cohort.sbatch through Slurm (srun, 2 ranks): a small cohort, and the
-# file equals the one netmass writes at 1 rank outside Slurm (groups of one rank: each
-# subject is solved by one rank whichever takes it).
+# jobs/fixedpoints_cohort.sbatch through Slurm (srun, 2 ranks) on a cohort of subject
+# connectomes (netmass connectome -subjects): the file equals the one netmass writes at
+# 1 rank outside Slurm (groups of one rank: each subject is solved by one rank whichever
+# takes it).
 . "$(dirname "$0")/lib.sh"
-opts=(-model pmfm -pmfm_w_uniform 1.0,1.6 -connectome_type ring -connectome_n 6 -ring_neighbours 1 -normalize_max -G 0.05
-      -fp_box 0,1 -fp_deflation_shift 100 -fp_perturb_eps 0.1 -fp_starts 40 -fp_patience 10)
-rm -rf sfp_ref.h5 sfp_out slurm-sfp-*.out
+rm -rf sfp_cohort.h5 sfp_ref.h5 sfp_out slurm-sfp-*.out
+run "$NETMASS" connectome -type ring -n 6 -ring_neighbours 1 -subjects 7 -subject_eps 0.1 -o sfp_cohort.h5 >/dev/null
+opts=(-model pmfm -pmfm_w_uniform 1.0,1.6 -connectome sfp_cohort.h5 -normalize_max -G 0.05
+      -fp_box 0,1 -fp_deflation_shift 100 -fp_starts 40 -fp_patience 10)
 run "$NETMASS" fixedpoints "${opts[@]}" -fp_subjects 7 -o sfp_ref.h5 >/dev/null
 id=$(FP_SUBJECTS=7 submit_wait 120 -n 2 -o 'slurm-sfp-%j.out' "$jobs_dir/fixedpoints_cohort.sbatch" sfp_out "${opts[@]}")
 out=sfp_out/fixedpoints.h5
