@@ -14,6 +14,7 @@ n=${1:-}
 outdir=${2:-}
 nm_outdir "$outdir"
 shift 2
+export SWEEP_SLICES=$n
 # shellcheck disable=SC2086 # SWEEP_SLICE_SBATCH holds several options
 array=$(sbatch --parsable --array=0-$((n - 1)) ${SWEEP_SLICE_SBATCH:-} "$jobs/sweep_G_array.sbatch" "$outdir" "$@")
 array=${array%%;*}

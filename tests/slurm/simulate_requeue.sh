@@ -11,7 +11,7 @@ rm -rf sq_ref.h5 sq_out slurm-sq-*.out
 run mpiexec -n 2 "$NETMASS" simulate "${opts[@]}" -o sq_ref.h5 >/dev/null
 
 # The periodic checkpoint shows the run is under way; then the warning signal.
-SIM_CHECKPOINT_INTERVAL=3 submit_wait 150 -n 2 -J sq -o 'slurm-sq-%j.out' "$jobs_dir/simulate.sbatch" sq_out "${opts[@]}" >sq.id &
+submit_wait 150 -n 2 -J sq -o 'slurm-sq-%j.out' "$jobs_dir/simulate.sbatch" sq_out "${opts[@]}" -checkpoint_interval 3 >sq.id &
 waiter=$!
 for _ in $(seq 600); do [ -s sq_out/simulation.h5.checkpoint ] && break; sleep 0.1; done
 id=$(squeue -h -n sq -o %i)

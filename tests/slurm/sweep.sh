@@ -35,4 +35,13 @@ scontrol show job "$merge" | grep -q "Dependency=afterok:${array}_\*" || fail "m
 wait_job 120 "$merge"
 for i in 0 1 2; do [ "$(attr ssw_array/slices/sweep_G.slice-$i-of-3.h5 n_done)" = 2 ] || fail "slice $i of 3 should hold 2 of the 6 points"; done
 same_sweep ssw_ref.h5 ssw_array/sweep_G.h5
-echo "OK: one job ($id) and a 3-task array ($array) with its merge job ($merge) equal the sweep outside Slurm"
+
+# a lost slice: the merge job names it; rerunning that task alone and merging again
+# gives the same file
+rm -f ssw_array/slices/sweep_G.slice-1-of-3.h5 ssw_array/sweep_G.h5
+timeout 60 sbatch --wait -o slurm-ssw-%j.out "$jobs_dir/sweep_merge.sbatch" ssw_array >/dev/null 2>&1 && fail "merged without slice 1"
+grep -q "slice ssw_array/slices/sweep_G.slice-1-of-3.h5 is missing" slurm-ssw-*.out || fail "the merge job did not name the missing slice"
+SWEEP_SLICES=3 submit_wait 60 --array=1 -n 1 -o 'slurm-ssw-%A_%a.out' "$jobs_dir/sweep_G_array.sbatch" ssw_array "${opts[@]}" "${score[@]}" >/dev/null
+submit_wait 60 -o 'slurm-ssw-%j.out' "$jobs_dir/sweep_merge.sbatch" ssw_array >/dev/null
+same_sweep ssw_ref.h5 ssw_array/sweep_G.h5
+echo "OK: one job ($id) and a 3-task array ($array) with its merge job ($merge) equal the sweep outside Slurm; a lost slice is named, rerun alone and merged"
