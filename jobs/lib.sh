@@ -15,18 +15,25 @@ nm_outdir() {
 # nm_step ARGS...: run `netmass ARGS` as a job step through $NETMASS_LAUNCH and return its
 # exit status. Slurm's warning signal (--signal=B:USR1@T) and `scancel --batch` reach only
 # this batch shell, so SIGUSR1 and SIGTERM are forwarded to the step, whose netmass then
-# writes its checkpoint and exits; nm_signal names the signal forwarded (empty: none).
+# writes its checkpoint and exits; nm_signal names the first signal forwarded (empty: none).
 nm_signal=
+nm_pid=
+nm_forward() {
+  nm_signal=${nm_signal:-$1}
+  [ -z "$nm_pid" ] || kill -"$1" "$nm_pid" 2>/dev/null || :
+}
 nm_step() {
-  local pid rc
+  local rc
+  # Trapped before the step starts: an untrapped SIGUSR1 would end this shell.
+  trap 'nm_forward USR1' USR1
+  trap 'nm_forward TERM' TERM
   # shellcheck disable=SC2086 # NETMASS_LAUNCH is a command with its options
   $NETMASS_LAUNCH "$NETMASS" "$@" &
-  pid=$!
-  trap "nm_signal=USR1; kill -USR1 $pid 2>/dev/null" USR1
-  trap "nm_signal=\${nm_signal:-TERM}; kill -TERM $pid 2>/dev/null" TERM
+  nm_pid=$!
   # A trapped signal interrupts wait: wait again until the step has really ended.
-  while kill -0 "$pid" 2>/dev/null; do wait "$pid" || :; done
-  wait "$pid" && rc=0 || rc=$?
+  while kill -0 "$nm_pid" 2>/dev/null; do wait "$nm_pid" || :; done
+  wait "$nm_pid" && rc=0 || rc=$?
+  nm_pid=
   trap - USR1 TERM
   return $rc
 }

@@ -2,7 +2,7 @@
 # jobs/fixedpoints_cohort.sbatch through Slurm (srun, 2 ranks) on a cohort of subject
 # connectomes (netmass connectome -subjects): the file equals the one netmass writes at
 # 1 rank outside Slurm (groups of one rank: each subject is solved by one rank whichever
-# takes it).
+# takes it). Without its output folder the job fails with one clear line.
 . "$(dirname "$0")/lib.sh"
 rm -rf sfp_cohort.h5 sfp_ref.h5 sfp_out slurm-sfp-*.out
 run "$NETMASS" connectome -type ring -n 6 -ring_neighbours 1 -subjects 7 -subject_eps 0.1 -o sfp_cohort.h5 >/dev/null
@@ -15,4 +15,9 @@ grep -q "7 subjects in" slurm-sfp-"$id".out || fail "job $id did not solve 7 sub
 [ "$(attr $out n_subjects)" = 7 ] || fail "n_subjects of $out is not 7"
 [ "$(attr $out mpi_ranks)" = 2 ] || fail "the job did not run on 2 ranks (mpi_ranks $(attr $out mpi_ranks))"
 for d in /subjects /roots /classification; do h5diff sfp_ref.h5 $out $d $d >/dev/null || fail "$d differs from the 1-rank run outside Slurm"; done
+# without its output folder the job fails with one line saying what to give
+rm -f slurm-sfp-usage.out
+timeout 60 sbatch --wait -o slurm-sfp-usage.out "$jobs_dir/fixedpoints_cohort.sbatch" >/dev/null 2>&1 && fail "a job without OUTDIR succeeded"
+[ "$(cat slurm-sfp-usage.out)" = "netmass job: error: no output folder: give it as the first argument after the script name (sbatch SCRIPT OUTDIR ...)" ] ||
+  fail "unclear usage error: $(cat slurm-sfp-usage.out)"
 echo "OK: job $id, $(attr $out n_roots) roots for 7 subjects, equal to the 1-rank run"
