@@ -147,6 +147,28 @@ PetscErrorCode NMFixedPointsDynamics(NMFixedPoints f)
   PetscFunctionReturn(0);
 }
 
+/* A start relaxed by -fp_start_relax seconds of the noise-free delay-free dynamics: starts
+   drawn from a box are often where the sigmoids saturate and Newton does not converge; a
+   short run brings them near the attractors (stable equilibria are then found at once,
+   and deflation takes it from there). Every rank computes the same trajectory. */
+PetscErrorCode NMFPRelaxStart(NMFixedPoints f, PetscReal x[])
+{
+  const PetscInt   m = f->n * f->model->nstate;
+  const PetscInt64 steps = (PetscInt64)round(f->relax / f->relax_dt);
+  NMDyn            d;
+
+  PetscFunctionBegin;
+  PetscCall(NMIntegratorCreate(f->model, f->dyn_integrator, f->relax_dt, &d.it));
+  PetscCall(PetscMalloc4(m, &d.x, m, &d.x1, 16, &d.u, 16, &d.z));
+  PetscCall(PetscArrayzero(d.z, 16));
+  PetscCall(PetscArraycpy(d.x, x, m));
+  for (PetscInt64 k = 0; k < steps; k++) PetscCall(NMDynStep(f, &d));
+  PetscCall(PetscArraycpy(x, d.x, m));
+  PetscCall(PetscFree4(d.x, d.x1, d.u, d.z));
+  PetscCall(NMIntegratorDestroy(&d.it));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMFixedPointsGetDynamics(NMFixedPoints f, PetscInt *nstarts, const PetscReal **per_start, PetscInt *cls)
 {
   PetscFunctionBegin;

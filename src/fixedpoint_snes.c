@@ -30,6 +30,7 @@ PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp)
   f->cont_steps  = 2000;
   f->dyn_starts     = 20;
   f->dyn_dt         = 0.05;
+  f->relax_dt       = 1e-3;
   f->dyn_t[0]       = 400;
   f->dyn_t[1]       = 1200;
   f->dyn_tol        = 1e-3;
@@ -76,6 +77,8 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCall(PetscOptionsInt("-fp_starts", "Largest number of start points", NULL, f->starts, &f->starts, NULL));
   PetscCall(PetscOptionsRealArray("-fp_box", "Starts uniform in [lo, hi] per state, times the state's scale", NULL, f->box, &nbox, &boxset));
   PetscCall(PetscOptionsInt("-fp_max_solves", "Largest number of SNES solves", NULL, f->max_solves, &f->max_solves, NULL));
+  PetscCall(PetscOptionsReal("-fp_start_relax", "Relax each start by this much noise-free, delay-free dynamics before Newton (s; 0: solve from the box)", NULL, f->relax, &f->relax, NULL));
+  PetscCall(PetscOptionsReal("-fp_start_relax_dt", "Time step of that relaxation (s)", NULL, f->relax_dt, &f->relax_dt, NULL));
   PetscCall(PetscOptionsInt("-fp_patience", "Stop after this many consecutive starts that find nothing new", NULL, f->patience, &f->patience, NULL));
   PetscCall(PetscOptionsBool("-fp_deflation", "Deflate the roots already found (Farrell et al. 2015)", NULL, f->deflate, &f->deflate, NULL));
   PetscCall(PetscOptionsReal("-fp_deflation_power", "p of the deflation operator prod(|x - r|^-p + alpha)", NULL, f->power, &f->power, NULL));
@@ -96,6 +99,8 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCall(PetscOptionsReal("-fp_max_step", "Largest Newton step, max norm (0: none; default half the box width times the state scale)", NULL, f->max_step, &f->max_step, &maxset));
   PetscCall(PetscOptionsReal("-fp_merge_tol", "Roots closer than this (scaled max norm) are one root", NULL, f->merge, &f->merge, NULL));
   PetscOptionsEnd();
+  PetscCheck(f->relax >= 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_start_relax %g s must be >= 0", (double)f->relax);
+  PetscCheck(f->relax_dt > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_start_relax_dt %g s must be positive", (double)f->relax_dt);
   PetscCheck(f->starts >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_starts %" PetscInt_FMT " must be >= 1", f->starts);
   PetscCheck(!boxset || (nbox == 2 && f->box[0] < f->box[1]), f->comm, PETSC_ERR_ARG_WRONG, "-fp_box needs lo,hi with lo < hi");
   PetscCheck(f->patience >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_patience %" PetscInt_FMT " must be >= 1", f->patience);
@@ -422,7 +427,10 @@ void NMFPStartDense(NMFixedPoints f, PetscInt s, PetscReal x[])
   }
 }
 
-static PetscErrorCode NMFPStart(NMFixedPoints f, PetscInt s)
+/* Start s on the owned rows of X; relaxed (-fp_start_relax) for the first solve from a
+   start only: a relaxed start sits on a root already found, from which a deflated
+   re-solve cannot move. */
+static PetscErrorCode NMFPStart(NMFixedPoints f, PetscInt s, PetscBool relax)
 {
   const PetscInt ns = f->model->nstate;
   PetscReal     *x, *all;
@@ -430,6 +438,7 @@ static PetscErrorCode NMFPStart(NMFixedPoints f, PetscInt s)
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(f->n * ns, &all));
   NMFPStartDense(f, s, all);
+  if (relax && f->relax > 0) PetscCall(NMFPRelaxStart(f, all));
   PetscCall(VecGetArray(f->X, &x));
   PetscCall(PetscArraycpy(x, all + f->rstart * ns, (f->rend - f->rstart) * ns));
   PetscCall(VecRestoreArray(f->X, &x));
@@ -477,11 +486,12 @@ PetscErrorCode NMFixedPointsSolve(NMFixedPoints f)
   PetscFunctionBeginUser;
   PetscCall(NMFixedPointsSetUp(f));
   for (PetscInt s = 0; s < f->starts && idle < f->patience && f->solves < f->max_solves; s++) {
-    PetscBool found = PETSC_FALSE, again = PETSC_TRUE;
+    PetscBool found = PETSC_FALSE, again = PETSC_TRUE, first = PETSC_TRUE;
     while (again && f->solves < f->max_solves) {
       SNESConvergedReason reason;
       PetscInt            which = -1, its;
-      PetscCall(NMFPStart(f, s));
+      PetscCall(NMFPStart(f, s, first));
+      first = PETSC_FALSE;
       PetscCall(SNESSolve(f->snes, NULL, f->X));
       PetscCall(SNESGetConvergedReason(f->snes, &reason));
       PetscCall(SNESGetIterationNumber(f->snes, &its));
