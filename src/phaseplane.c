@@ -63,11 +63,13 @@ static PetscErrorCode NMPhasePlaneNodeDefaults(NMPhasePlane p)
 static PetscErrorCode NMPhasePlaneNodeOptions(NMPhasePlane p)
 {
   const NMModelType *m = p->model;
-  PetscInt           n;
-  PetscBool          set;
+  PetscInt           nhold = m->nstate + 1, ninput = m->ncoupling + 1; /* room for one too many */
+  PetscReal         *hold, *input;
+  PetscBool          sethold, setinput;
 
   PetscFunctionBeginUser;
   PetscCall(NMPhasePlaneNodeDefaults(p));
+  PetscCall(PetscMalloc2(nhold, &hold, ninput, &input));
   PetscOptionsBegin(p->comm, NULL, "Node model parameters", "netmass");
   for (PetscInt k = 0; k < m->nparam; k++) {
     char opt[96], help[256];
@@ -76,13 +78,14 @@ static PetscErrorCode NMPhasePlaneNodeOptions(NMPhasePlane p)
     PetscCall(PetscOptionsReal(opt, help, NULL, p->theta[k], &p->theta[k], NULL));
   }
   m->initial_state(p->theta, p->hold); /* the resting state of the parameters given */
-  n = m->nstate;
-  PetscCall(PetscOptionsRealArray("-pp_hold", "Values of all states (the plotted two are ignored); default: the model's resting state", NULL, p->hold, &n, &set));
-  PetscCheck(!set || n == m->nstate, p->comm, PETSC_ERR_ARG_WRONG, "-pp_hold has %" PetscInt_FMT " values; model %s has %" PetscInt_FMT " states: give one value per state", n, m->name, m->nstate);
-  n = m->ncoupling;
-  PetscCall(PetscOptionsRealArray("-pp_input", "Network input u held constant (one value per coupling channel)", NULL, p->input, &n, &set));
-  PetscCheck(!set || n == m->ncoupling, p->comm, PETSC_ERR_ARG_WRONG, "-pp_input has %" PetscInt_FMT " values; model %s has %" PetscInt_FMT " coupling channels: give one value per channel", n, m->name, m->ncoupling);
+  PetscCall(PetscOptionsRealArray("-pp_hold", "Values of all states (the plotted two are ignored); default: the model's resting state", NULL, hold, &nhold, &sethold));
+  PetscCall(PetscOptionsRealArray("-pp_input", "Network input u held constant (one value per coupling channel)", NULL, input, &ninput, &setinput));
   PetscOptionsEnd();
+  if (sethold && nhold == m->nstate) PetscCall(PetscArraycpy(p->hold, hold, nhold));
+  if (setinput && ninput == m->ncoupling) PetscCall(PetscArraycpy(p->input, input, ninput));
+  PetscCall(PetscFree2(hold, input));
+  PetscCheck(!sethold || nhold == m->nstate, p->comm, PETSC_ERR_ARG_WRONG, "-pp_hold needs one value per state of model %s (%" PetscInt_FMT " values)", m->name, m->nstate);
+  PetscCheck(!setinput || ninput == m->ncoupling, p->comm, PETSC_ERR_ARG_WRONG, "-pp_input needs one value per coupling channel of model %s (%" PetscInt_FMT " values)", m->name, m->ncoupling);
   PetscCall(NMModelCheckParams(p->comm, m, p->theta, "netmass phaseplane"));
   PetscFunctionReturn(0);
 }
@@ -90,7 +93,8 @@ static PetscErrorCode NMPhasePlaneNodeOptions(NMPhasePlane p)
 PetscErrorCode NMPhasePlaneSetFromOptions(NMPhasePlane p)
 {
   char      model[64];
-  PetscInt  n = 4, grid[2] = {p->gx, p->gy};
+  PetscInt  n = 5, grid[3] = {p->gx, p->gy, 0}; /* room for one value too many */
+  PetscReal range[5];
   PetscBool set;
 
   PetscFunctionBeginUser;
@@ -99,10 +103,13 @@ PetscErrorCode NMPhasePlaneSetFromOptions(NMPhasePlane p)
   PetscCall(PetscOptionsString("-model", "Node model: zjr, hopf, pmfm, rww2, linear", NULL, model, model, sizeof(model), NULL));
   PetscCall(PetscOptionsInt("-pp_x", "Index of the state on the horizontal axis", NULL, p->ix, &p->ix, NULL));
   PetscCall(PetscOptionsInt("-pp_y", "Index of the state on the vertical axis", NULL, p->iy, &p->iy, NULL));
-  PetscCall(PetscOptionsRealArray("-pp_range", "Plotted box xlo,xhi,ylo,yhi (units of the states)", NULL, p->range, &n, &set));
-  PetscCheck(!set || (n == 4 && p->range[0] < p->range[1] && p->range[2] < p->range[3]), p->comm, PETSC_ERR_ARG_WRONG, "-pp_range needs four values xlo,xhi,ylo,yhi with xlo < xhi and ylo < yhi");
-  n = 2;
+  PetscCall(PetscArraycpy(range, p->range, 4));
+  PetscCall(PetscOptionsRealArray("-pp_range", "Plotted box xlo,xhi,ylo,yhi (units of the states)", NULL, range, &n, &set));
+  PetscCheck(!set || (n == 4 && range[0] < range[1] && range[2] < range[3]), p->comm, PETSC_ERR_ARG_WRONG, "-pp_range needs four values xlo,xhi,ylo,yhi with xlo < xhi and ylo < yhi");
+  PetscCall(PetscArraycpy(p->range, range, 4));
+  n = 3;
   PetscCall(PetscOptionsIntArray("-pp_grid", "Grid points per axis: n (both axes) or nx,ny", NULL, grid, &n, &set));
+  PetscCheck(!set || n <= 2, p->comm, PETSC_ERR_ARG_WRONG, "-pp_grid has %" PetscInt_FMT " values; give n or nx,ny", n);
   if (set && n == 1) grid[1] = grid[0];
   PetscCheck(grid[0] >= 3 && grid[1] >= 3, p->comm, PETSC_ERR_ARG_OUTOFRANGE, "-pp_grid %" PetscInt_FMT ",%" PetscInt_FMT ": give at least 3 points per axis", grid[0], grid[1]);
   PetscOptionsEnd();
