@@ -78,6 +78,8 @@ static PetscErrorCode NMPhasePlaneNodeOptions(NMPhasePlane p)
     PetscCall(PetscOptionsReal(opt, help, NULL, p->theta[k], &p->theta[k], NULL));
   }
   m->initial_state(p->theta, p->hold); /* the resting state of the parameters given */
+  PetscCall(PetscArraycpy(hold, p->hold, m->nstate));
+  PetscCall(PetscArraycpy(input, p->input, m->ncoupling));
   PetscCall(PetscOptionsRealArray("-pp_hold", "Values of all states (the plotted two are ignored); default: the model's resting state", NULL, hold, &nhold, &sethold));
   PetscCall(PetscOptionsRealArray("-pp_input", "Network input u held constant (one value per coupling channel)", NULL, input, &ninput, &setinput));
   PetscOptionsEnd();
