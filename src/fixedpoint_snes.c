@@ -56,7 +56,8 @@ PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp)
   PetscCall(PetscFree2(f->c, f->scale));
   PetscCall(PetscFree(f->rowsum));
   PetscCall(PetscFree(f->theta));
-  PetscCall(PetscFree2(f->pts, f->special));
+  PetscCall(PetscFree(f->pts)); /* allocated and grown separately, so freed separately */
+  PetscCall(PetscFree(f->special));
   PetscCall(PetscFree(f->dyn));
   PetscCall(NMSimulatorDestroy(&f->sim));
   PetscCall(PetscFree(*fp));
