@@ -33,7 +33,7 @@ import plot_simulation
 import plot_sweep
 import plot_training
 import style
-from nmfile import LayoutError, PROVENANCE, provenance, text
+from nmfile import LayoutError, provenance, text
 
 DRAWN = {m.FORMAT: m.figures for m in (plot_connectome, plot_cohort, plot_simulation, plot_analysis, plot_fixedpoints,
                                        plot_phaseplane, plot_sweep, plot_training, plot_evaluation)}

@@ -48,7 +48,7 @@ for e in entries:
     report.read(e)
 lines = report.title_lines(entries, 1)
 if not any("not drawn, format unknown to postproc: unknown.h5 (netmass-something-new)" in line for line in lines):
-    fail(f"the title page does not list the unknown format:\n" + "\n".join(lines))
+    fail("the title page does not list the unknown format:\n" + "\n".join(lines))
 if not any(line.startswith("model.h5") and "netmass 0.1.0 (fixture)" in line and "2 MPI rank(s)" in line for line in lines):
     fail("the title page does not show the provenance of model.h5:\n" + "\n".join(lines))
 
