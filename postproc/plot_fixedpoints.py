@@ -27,7 +27,10 @@ def eigenvalue_panel(ax, f):
 
 def roots_panel(fig, ax, f):
     roots = need(f, "roots")[0][...]  # root x region x state
-    image = ax.imshow(roots[:, :, 0], aspect="auto", cmap=style.MAGNITUDE_CMAP)
+    lo, hi = roots[:, :, 0].min(), roots[:, :, 0].max()
+    if hi - lo < 1e-9 * max(1, abs(hi)):  # equal up to rounding: do not colour the rounding
+        lo, hi = lo - 0.5, hi + 0.5
+    image = ax.imshow(roots[:, :, 0], aspect="auto", cmap=style.MAGNITUDE_CMAP, vmin=lo, vmax=hi)
     ax.set(xlabel="region", ylabel="root", title="equilibria: state 0 of each region")
     ax.set_yticks(range(len(roots)) if len(roots) <= 12 else ax.get_yticks())
     style.colorbar(fig, image, ax, "state 0 (model units)")
