@@ -45,7 +45,7 @@ PetscErrorCode NMPhasePlaneCreate(MPI_Comm comm, NMPhasePlane *pp)
   PetscFunctionReturn(0);
 }
 
-/* The model's default parameters and resting state, no input. */
+/* The model's default parameters and its initial state of an uncoupled node (model.h), no input. */
 static PetscErrorCode NMPhasePlaneNodeDefaults(NMPhasePlane p)
 {
   const NMModelType *m = p->model;
@@ -59,7 +59,7 @@ static PetscErrorCode NMPhasePlaneNodeDefaults(NMPhasePlane p)
 }
 
 /* The node's parameters (-<model>_<name>, one value for the node), the held states
-   (-pp_hold, default the model's resting state) and the held network input (-pp_input). */
+   (-pp_hold, default the model's initial state of an uncoupled node) and the held network input (-pp_input). */
 static PetscErrorCode NMPhasePlaneNodeOptions(NMPhasePlane p)
 {
   const NMModelType *m = p->model;
@@ -77,10 +77,10 @@ static PetscErrorCode NMPhasePlaneNodeOptions(NMPhasePlane p)
     PetscCall(PetscSNPrintf(help, sizeof(help), "%s (%s)", m->params[k].description, m->params[k].units));
     PetscCall(PetscOptionsReal(opt, help, NULL, p->theta[k], &p->theta[k], NULL));
   }
-  m->initial_state(p->theta, p->hold); /* the resting state of the parameters given */
+  m->initial_state(p->theta, p->hold); /* the initial state for the parameters given */
   PetscCall(PetscArraycpy(hold, p->hold, m->nstate));
   PetscCall(PetscArraycpy(input, p->input, m->ncoupling));
-  PetscCall(PetscOptionsRealArray("-pp_hold", "Values of all states (the plotted two are ignored); default: the model's resting state", NULL, hold, &nhold, &sethold));
+  PetscCall(PetscOptionsRealArray("-pp_hold", "Values of all states (the plotted two are ignored); default: the model's initial state of an uncoupled node", NULL, hold, &nhold, &sethold));
   PetscCall(PetscOptionsRealArray("-pp_input", "Network input u held constant (one value per coupling channel)", NULL, input, &ninput, &setinput));
   PetscOptionsEnd();
   if (sethold && nhold == m->nstate) PetscCall(PetscArraycpy(p->hold, hold, nhold));
