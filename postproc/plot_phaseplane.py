@@ -54,7 +54,11 @@ def figures(f, args=None):
             handles.append(ax.plot([], [], color=colour, lw=1.6, label=label)[0])
     handles += draw_fixed_points(ax, f)
     ax.set(xlim=(x[0], x[-1]), ylim=(y[0], y[-1]), xlabel=axis_label(f, "x"), ylabel=axis_label(f, "y"))
-    ax.set_title(textwrap.fill("parameters: " + ", ".join(f"{n} {v:g}" for n, v in zip(names, values)), 70), fontsize=7)
+    about = "parameters: " + ", ".join(f"{n} {v:g}" for n, v in zip(names, values))
+    held = [(n, v) for k, (n, v) in enumerate(zip(strings(f["state_names"]), f["hold"][...])) if k not in (int(f.attrs["x_index"]), int(f.attrs["y_index"]))]
+    if held:
+        about += "; held: " + ", ".join(f"{n} {v:g}" for n, v in held)
+    ax.set_title(textwrap.fill(about, 70), fontsize=7)
     ax.legend(handles=handles, loc="upper right", framealpha=0.8, frameon=True)
     style.finish(fig, f"phase plane of one {text(f.attrs['model'])} node: {int(f.attrs['n_fixed_points'])} fixed point(s)")
     return [("phaseplane", fig)]
