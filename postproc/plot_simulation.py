@@ -46,7 +46,7 @@ def figures(f, args=None):
     ax[0].legend(loc="upper right", ncol=3)
     freq, power = spectrum(x, dt)
     ax[1].semilogy(freq[1:], power[1:])
-    ax[1].set(xlabel="frequency (Hz)", ylabel=f"power of {state}, mean over regions (1/Hz)", title=f"spectrum of the {monitor} monitor")
+    ax[1].set(xlabel="frequency (Hz)", ylabel=f"power of {state}, mean over regions ((units of {state})²/Hz)", title=f"spectrum of the {monitor} monitor")
     signal, name = (bold[np.all(np.isfinite(bold), axis=1)], "BOLD") if bold is not None else (x, monitor)
     style.correlation_matrix(fig, ax[2], np.corrcoef(signal.T), f"FC of the {name} signal")
     style.finish(fig, title)
