@@ -2,6 +2,7 @@
 #include <netmass/simulator.h>
 #include <netmass/fixedpoint.h>
 #include <netmass/phaseplane.h>
+#include <netmass/sweep.h>
 #include <netmass/sys.h>
 #include <sys/stat.h>
 #include <errno.h>
@@ -92,7 +93,33 @@ static PetscErrorCode NMDemoFixedPoints(MPI_Comm comm, const char path[])
   PetscFunctionReturn(0);
 }
 
-/* Step 4: the phase plane of one node (Sip et al. 2023, Fig. 5B). */
+/* Step 4a: a synthetic "empirical" cohort (BOLD of simulated subjects). */
+static PetscErrorCode NMDemoCohort(MPI_Comm comm, const char path[])
+{
+  NMCohortSpec spec;
+
+  PetscFunctionBegin;
+  PetscCall(NMCohortSpecCreate(comm, &spec));
+  PetscCall(NMCohortSpecRun(spec, path));
+  PetscCall(NMCohortSpecDestroy(&spec));
+  PetscFunctionReturn(0);
+}
+
+/* Step 4b: a sweep of G scored against that cohort. */
+static PetscErrorCode NMDemoSweep(MPI_Comm comm, const char path[])
+{
+  NMSweep sweep;
+
+  PetscFunctionBegin;
+  PetscCall(NMSweepCreate(comm, &sweep));
+  PetscCall(NMSweepSetFromOptions(sweep));
+  PetscCall(NMSweepSetUp(sweep));
+  PetscCall(NMSweepRun(sweep, path));
+  PetscCall(NMSweepDestroy(&sweep));
+  PetscFunctionReturn(0);
+}
+
+/* Step 6: the phase plane of one node (Sip et al. 2023, Fig. 5B). */
 static PetscErrorCode NMDemoPhasePlane(MPI_Comm comm, const char path[])
 {
   NMPhasePlane pp;
@@ -179,13 +206,25 @@ PetscErrorCode NMCommandDemo(MPI_Comm comm)
 
   PetscCall(PetscPrintf(comm, "netmass demo: step 3, fixed points and their stability\n"));
   PetscCall(NMDemoStep(comm, NMDemoFixedPoints, dir, "fixedpoints_hopf_geometric68.h5", "geometric_68.h5", "-model hopf -hopf_a 0.1 -hopf_f 0.05 -G 0.3 -fp_starts 50 -fp_patience 10", seed));
-  PetscCall(NMDemoStep(comm, NMDemoFixedPoints, dir, "fixedpoints_pmfm_geometric68_G.h5", "geometric_68.h5", "-model pmfm -G 0.01 -fp_box 0,1 -fp_deflation_shift 100 -fp_starts 20 -fp_patience 5 -cont_parameter G -cont_range 0,0.05", seed));
 
-  PetscCall(PetscPrintf(comm, "netmass demo: step 4, phase plane of one Hopf node\n"));
+  PetscCall(PetscPrintf(comm, "netmass demo: step 4, a G sweep scored against the FC and FCD of a (synthetic) BOLD cohort\n"));
+  {
+    const char *hopf = "-model hopf -hopf_a_uniform -0.5,0 -hopf_f_uniform 0.03,0.07 -hopf_beta 0.02 -delay gamma -max_delay 0.2 -dt 5e-3 -duration 200 -transient 20 -monitor_bold_tr 0.72 -initial normal -initial_sd 0.3";
+    char        opts[1024];
+    PetscCall(PetscSNPrintf(opts, sizeof(opts), "%s -cohort_subjects 2 -cohort_G 0.35,0.35 -cohort_perturb_eps 0.05 -cohort_observe bold -cohort_zscore region", hopf));
+    PetscCall(NMDemoStep(comm, NMDemoCohort, dir, "cohort_hopf68_bold.h5", "geometric_68.h5", opts, seed));
+    PetscCall(PetscSNPrintf(opts, sizeof(opts), "%s -sweep G:0:0.7:8 -sweep_target %s/cohort_hopf68_bold.h5 -sweep_fcd_window 40 -sweep_fcd_step 4", hopf, dir));
+    PetscCall(NMDemoStep(comm, NMDemoSweep, dir, "sweep_G_hopf68.h5", "geometric_68.h5", opts, seed));
+  }
+
+  PetscCall(PetscPrintf(comm, "netmass demo: step 5, the network's equilibrium and its stability along G (continuation)\n"));
+  PetscCall(NMDemoStep(comm, NMDemoFixedPoints, dir, "continuation_G_hopf68.h5", "geometric_68.h5", "-model hopf -hopf_a_uniform -0.8,0.1 -hopf_f 0.05 -G 0 -fp_starts 10 -fp_patience 5 -cont_parameter G -cont_range 0,1 -cont_ds 1e-2 -cont_ds_max 0.05", seed));
+
+  PetscCall(PetscPrintf(comm, "netmass demo: step 6, phase plane of one Hopf node\n"));
   PetscCall(NMDemoStep(comm, NMDemoPhasePlane, dir, "phaseplane_hopf.h5", NULL, "-model hopf -hopf_a 0.2 -hopf_f 0.05 -pp_x 0 -pp_y 1 -pp_range -1,1,-1,1 -pp_grid 41", seed));
 
   if (postproc[0]) {
-    PetscCall(PetscPrintf(comm, "netmass demo: step 5, the report of every result\n"));
+    PetscCall(PetscPrintf(comm, "netmass demo: step 7, the report of every result\n"));
     PetscCall(NMDemoReport(comm, postproc, dir));
   }
   PetscCall(PetscPrintf(comm, "netmass demo: done; results in %s\n", dir));

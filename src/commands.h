@@ -14,6 +14,7 @@ typedef struct {
 PetscErrorCode NMCommandImport(MPI_Comm comm);
 PetscErrorCode NMCommandConnectome(MPI_Comm comm);
 PetscErrorCode NMCommandSimulate(MPI_Comm comm);
+PetscErrorCode NMCommandSweep(MPI_Comm comm);
 PetscErrorCode NMCommandFixedPoints(MPI_Comm comm);
 PetscErrorCode NMCommandAnalyze(MPI_Comm comm);
 PetscErrorCode NMCommandBench(MPI_Comm comm);

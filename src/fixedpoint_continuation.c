@@ -123,13 +123,24 @@ static PetscErrorCode NMContCorrect(NMCont *c, const PetscReal zp[], const Petsc
   PetscFunctionReturn(0);
 }
 
-/* Stability along the branch: unstable count, and the largest real part among complex
-   pairs (the Hopf test function; -inf when there is no complex pair) with its frequency,
-   and the spectral radius. */
-static PetscErrorCode NMContEigenRadius(NMCont *c, const PetscReal z[], PetscInt *unstable, PetscReal *hopf, PetscReal *freq, PetscReal *radius)
+static int NMCompareDescending(const void *a, const void *b)
+{
+  const PetscReal x = *(const PetscReal *)a, y = *(const PetscReal *)b;
+  return (x < y) - (x > y);
+}
+
+/* Stability along the branch: the unstable count, the number of complex pairs in the
+   right half plane, the real part of the k-th complex pair ranked by real part (k >= 1;
+   the Hopf test function of that pair, -inf when there are fewer pairs) with its
+   frequency, and the spectral radius. A Hopf point is where a pair crosses the imaginary
+   axis: the count of unstable pairs changes, and the test function of the pair that
+   crossed changes sign (tracking only the rightmost pair would miss every crossing while
+   another pair stays unstable). */
+static PetscErrorCode NMContEigenRadius(NMCont *c, const PetscReal z[], PetscInt k, PetscInt *unstable, PetscInt *upairs, PetscReal *hopf, PetscReal *freq, PetscReal *radius)
 {
   const PetscInt m = c->m;
-  PetscReal     *re = c->work, *im = c->work + m;
+  PetscReal     *re = c->work, *im = c->work + m, *pair = c->work + 2 * m + 2;
+  PetscInt       np = 0;
   lapack_int     info;
 
   PetscFunctionBegin;
@@ -138,26 +149,25 @@ static PetscErrorCode NMContEigenRadius(NMCont *c, const PetscReal z[], PetscInt
   info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', (lapack_int)m, c->J, (lapack_int)m, re, im, NULL, 1, NULL, 1);
   PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK dgeev failed (%d)", (int)info);
   *unstable = 0;
+  *upairs   = 0;
   *hopf     = -PETSC_MAX_REAL;
   *freq     = 0;
   *radius   = 0;
   for (PetscInt i = 0; i < m; i++) {
     *radius = PetscMax(*radius, PetscSqrtReal(re[i] * re[i] + im[i] * im[i]));
     if (re[i] > 0) (*unstable)++;
-    if (im[i] != 0 && re[i] > *hopf) {
-      *hopf = re[i];
-      *freq = PetscAbsReal(im[i]) / (2 * PETSC_PI);
+    if (im[i] > 0) {
+      pair[2 * np]     = re[i];
+      pair[2 * np + 1] = im[i];
+      np++;
+      if (re[i] > 0) (*upairs)++;
     }
   }
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode NMContEigen(NMCont *c, const PetscReal z[], PetscInt *unstable, PetscReal *hopf, PetscReal *freq)
-{
-  PetscReal radius;
-
-  PetscFunctionBegin;
-  PetscCall(NMContEigenRadius(c, z, unstable, hopf, freq, &radius));
+  qsort(pair, np, 2 * sizeof(PetscReal), NMCompareDescending);
+  if (k >= 1 && k <= np) {
+    *hopf = pair[2 * (k - 1)];
+    *freq = pair[2 * (k - 1) + 1] / (2 * PETSC_PI);
+  }
   PetscFunctionReturn(0);
 }
 
@@ -207,7 +217,7 @@ static PetscErrorCode NMContRecordSpecial(NMFixedPoints f, PetscInt type, PetscI
 
 /* Bisection in arclength between z0 (s = 0) and the accepted point at s = ds for a sign
    change of the fold (type 0: t_lambda) or Hopf (type 1) test function. */
-static PetscErrorCode NMContLocate(NMCont *c, PetscInt type, const PetscReal z0[], const PetscReal t0[], PetscReal ds, PetscReal g0, PetscReal *lambda, PetscReal *freq, PetscReal *radius, PetscReal *gend)
+static PetscErrorCode NMContLocate(NMCont *c, PetscInt type, PetscInt k, const PetscReal z0[], const PetscReal t0[], PetscReal ds, PetscReal g0, PetscReal *lambda, PetscReal *freq, PetscReal *radius, PetscReal *gend)
 {
   const PetscInt m1 = c->m + 1;
   PetscReal      a = 0, b = ds, *zp, *z, *t, la = z0[c->m], lb = PETSC_MAX_REAL;
@@ -218,14 +228,14 @@ static PetscErrorCode NMContLocate(NMCont *c, PetscInt type, const PetscReal z0[
   for (int it = 0; it < 100 && PetscAbsReal(la - lb) > c->f->cont_tol; it++) {
     PetscReal s = 0.5 * (a + b), g;
     PetscBool ok;
-    PetscInt  its, unstable;
+    PetscInt  its, unstable, upairs;
     for (PetscInt i = 0; i < m1; i++) zp[i] = z0[i] + s * t0[i];
     PetscCall(NMContCorrect(c, zp, t0, z, &ok, &its));
     if (!ok) break;
     if (type == 0) {
       PetscCall(NMContTangent(c, z, t0, t));
       g = t[c->m];
-    } else PetscCall(NMContEigenRadius(c, z, &unstable, &g, freq, radius));
+    } else PetscCall(NMContEigenRadius(c, z, k, &unstable, &upairs, &g, freq, radius));
     if ((g > 0) == (g0 > 0)) {
       a  = s;
       la = z[c->m];
@@ -245,8 +255,8 @@ static PetscErrorCode NMContBranch(NMCont *c, const PetscReal x0[], PetscReal la
 {
   NMFixedPoints  f = c->f;
   const PetscInt m = c->m, m1 = m + 1;
-  PetscReal     *z, *zn, *zp, *t, *tn, ds = f->cont_ds, hopf, freq, hopfn, freqn;
-  PetscInt       unstable, unstablen;
+  PetscReal     *z, *zn, *zp, *t, *tn, ds = f->cont_ds, hopf, freq, radius;
+  PetscInt       unstable, unstablen, upairs, upairsn;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc5(m1, &z, m1, &zn, m1, &zp, m1, &t, m1, &tn));
@@ -257,7 +267,7 @@ static PetscErrorCode NMContBranch(NMCont *c, const PetscReal x0[], PetscReal la
   if (tn[m] * dir < 0)
     for (PetscInt i = 0; i < m1; i++) tn[i] = -tn[i];
   PetscCall(PetscArraycpy(t, tn, m1));
-  PetscCall(NMContEigen(c, z, &unstable, &hopf, &freq));
+  PetscCall(NMContEigenRadius(c, z, 1, &unstable, &upairs, &hopf, &freq, &radius));
   PetscCall(NMContRecordPoint(f, branch, z, unstable));
   for (PetscInt step = 0; step < f->cont_steps; step++) {
     PetscBool ok;
@@ -270,15 +280,19 @@ static PetscErrorCode NMContBranch(NMCont *c, const PetscReal x0[], PetscReal la
       continue;
     }
     PetscCall(NMContTangent(c, zn, t, tn));
-    PetscCall(NMContEigen(c, zn, &unstablen, &hopfn, &freqn));
+    PetscCall(NMContEigenRadius(c, zn, 1, &unstablen, &upairsn, &hopf, &freq, &radius));
     if ((tn[m] > 0) != (t[m] > 0)) {
-      PetscReal lambda = zn[m], fr, radius, g;
-      PetscCall(NMContLocate(c, 0, z, t, ds, t[m], &lambda, &fr, &radius, &g));
+      PetscReal lambda = zn[m], fr, g;
+      PetscCall(NMContLocate(c, 0, 0, z, t, ds, t[m], &lambda, &fr, &radius, &g));
       PetscCall(NMContRecordSpecial(f, 0, branch, lambda, 0, PetscMin(unstable, unstablen)));
     }
-    if (hopf > -PETSC_MAX_REAL && hopfn > -PETSC_MAX_REAL && (hopf > 0) != (hopfn > 0)) {
-      PetscReal lambda = zn[m], fr = freqn, radius = 0, g = PETSC_MAX_REAL;
-      PetscCall(NMContLocate(c, 1, z, t, ds, hopf, &lambda, &fr, &radius, &g));
+    /* the pairs ranked upairs+1 .. upairsn (or the other way) crossed the axis */
+    for (PetscInt k = PetscMin(upairs, upairsn) + 1; k <= PetscMax(upairs, upairsn); k++) {
+      PetscReal lambda = zn[m], fr, g0, g = PETSC_MAX_REAL;
+      PetscInt  u, up;
+      PetscCall(NMContEigenRadius(c, z, k, &u, &up, &g0, &fr, &radius));
+      if (g0 == -PETSC_MAX_REAL) continue; /* the pair formed on the real axis: no crossing */
+      PetscCall(NMContLocate(c, 1, k, z, t, ds, g0, &lambda, &fr, &radius, &g));
       /* a Hopf point: a complex pair whose real part goes through zero. Not one: the test
          function jumping because pairs appear or vanish on the real axis (near a fold),
          or a pair with a vanishing imaginary part (a neutral saddle) */
@@ -287,8 +301,7 @@ static PetscErrorCode NMContBranch(NMCont *c, const PetscReal x0[], PetscReal la
     PetscCall(PetscArraycpy(z, zn, m1));
     PetscCall(PetscArraycpy(t, tn, m1));
     unstable = unstablen;
-    hopf     = hopfn;
-    freq     = freqn;
+    upairs   = upairsn;
     PetscCall(NMContRecordPoint(f, branch, z, unstable));
     if (z[m] < f->cont_range[0] || z[m] > f->cont_range[1]) break;
     if (its <= 3) ds = PetscMin(1.5 * ds, f->cont_ds_max);
@@ -315,7 +328,7 @@ PetscErrorCode NMFixedPointsContinue(NMFixedPoints f)
   if (c.p >= 0)
     for (PetscInt g = 1; g < f->n; g++) PetscCheck(f->theta[g * f->model->nparam + c.p] == lambda0, f->comm, PETSC_ERR_ARG_WRONG, "-cont_parameter %s must have one value for every node", f->cont_param);
   PetscCheck(lambda0 >= f->cont_range[0] && lambda0 <= f->cont_range[1], f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-cont_range [%g, %g] does not contain the starting value %g of %s", (double)f->cont_range[0], (double)f->cont_range[1], (double)lambda0, f->cont_param);
-  PetscCall(PetscMalloc5(m * m, &c.J, (m + 1) * (m + 1), &c.A, m + 1, &c.rhs, m, &c.Fl, 2 * m + 2, &c.work));
+  PetscCall(PetscMalloc5(m * m, &c.J, (m + 1) * (m + 1), &c.A, m + 1, &c.rhs, m, &c.Fl, 3 * m + 2, &c.work));
   PetscCall(PetscMalloc1(m + 1, &c.ipiv));
   PetscCall(PetscMalloc1(f->n * f->model->nparam, &saved));
   PetscCall(PetscArraycpy(saved, f->theta, f->n * f->model->nparam));

@@ -29,7 +29,7 @@ static PetscErrorCode NMDynStep(NMFixedPoints f, NMDyn *d)
   const PetscInt     ns = m->nstate, nc = m->ncoupling;
 
   PetscFunctionBegin;
-  for (PetscInt j = 0; j < f->n; j++) m->coupling(d->x + j * ns, f->theta + j * m->nparam, f->c + j * nc);
+  for (PetscInt j = 0; j < f->n; j++) m->coupling(m->ctx, d->x + j * ns, f->theta + j * m->nparam, f->c + j * nc);
   for (PetscInt g = 0; g < f->n; g++) {
     for (PetscInt k = 0; k < nc; k++) d->u[k] = 0;
     for (PetscInt j = 0; j < f->n; j++)
@@ -143,6 +143,28 @@ PetscErrorCode NMFixedPointsDynamics(NMFixedPoints f)
   f->dyn_class = unsteady ? 2 : attractors <= 1 ? 0 : 1;
   PetscCall(PetscFree(ends));
   PetscCall(PetscFree5(d.x, d.x1, d.u, d.z, d.rec));
+  PetscCall(NMIntegratorDestroy(&d.it));
+  PetscFunctionReturn(0);
+}
+
+/* A start relaxed by -fp_start_relax seconds of the noise-free delay-free dynamics: starts
+   drawn from a box are often where the sigmoids saturate and Newton does not converge; a
+   short run brings them near the attractors (stable equilibria are then found at once,
+   and deflation takes it from there). Every rank computes the same trajectory. */
+PetscErrorCode NMFPRelaxStart(NMFixedPoints f, PetscReal x[])
+{
+  const PetscInt   m = f->n * f->model->nstate;
+  const PetscInt64 steps = (PetscInt64)round(f->relax / f->relax_dt);
+  NMDyn            d;
+
+  PetscFunctionBegin;
+  PetscCall(NMIntegratorCreate(f->model, f->dyn_integrator, f->relax_dt, &d.it));
+  PetscCall(PetscMalloc4(m, &d.x, m, &d.x1, 16, &d.u, 16, &d.z));
+  PetscCall(PetscArrayzero(d.z, 16));
+  PetscCall(PetscArraycpy(d.x, x, m));
+  for (PetscInt64 k = 0; k < steps; k++) PetscCall(NMDynStep(f, &d));
+  PetscCall(PetscArraycpy(x, d.x, m));
+  PetscCall(PetscFree4(d.x, d.x1, d.u, d.z));
   PetscCall(NMIntegratorDestroy(&d.it));
   PetscFunctionReturn(0);
 }

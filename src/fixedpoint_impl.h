@@ -21,7 +21,7 @@ struct _n_NMFixedPoints {
   /* search */
   PetscInt64         seed;
   PetscInt           starts, max_solves, patience, solves, converged, iterations;
-  PetscReal          box[2], power, shift, merge, max_step;
+  PetscReal          box[2], power, shift, merge, max_step, relax, relax_dt; /* relax: s of dynamics before Newton, in steps of relax_dt */
   PetscBool          deflate, exhausted, setup;
   PetscInt           nroots;
   Vec               *rootvecs;
@@ -49,6 +49,7 @@ PetscErrorCode NMFPResidualDense(NMFixedPoints f, const PetscReal x[], PetscReal
 PetscErrorCode NMFPJacobianDense(NMFixedPoints f, const PetscReal x[], PetscReal J[]);
 PetscErrorCode NMFixedPointsContinue(NMFixedPoints f);
 PetscErrorCode NMFixedPointsDynamics(NMFixedPoints f);
+PetscErrorCode NMFPRelaxStart(NMFixedPoints f, PetscReal x[]);
 PetscErrorCode NMFixedPointsWriteBranches(NMFixedPoints f, void *file);
 
 PetscErrorCode NMFPJacobianRows(NMFixedPoints f, const PetscReal x[], PetscInt g, PetscReal row[]);

@@ -30,6 +30,7 @@ PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp)
   f->cont_steps  = 2000;
   f->dyn_starts     = 20;
   f->dyn_dt         = 0.05;
+  f->relax_dt       = 1e-3;
   f->dyn_t[0]       = 400;
   f->dyn_t[1]       = 1200;
   f->dyn_tol        = 1e-3;
@@ -77,6 +78,8 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCall(PetscOptionsInt("-fp_starts", "Largest number of start points", NULL, f->starts, &f->starts, NULL));
   PetscCall(PetscOptionsRealArray("-fp_box", "Starts uniform in [lo, hi] per state, times the state's scale", NULL, f->box, &nbox, &boxset));
   PetscCall(PetscOptionsInt("-fp_max_solves", "Largest number of SNES solves", NULL, f->max_solves, &f->max_solves, NULL));
+  PetscCall(PetscOptionsReal("-fp_start_relax", "Relax each start by this much noise-free, delay-free dynamics before Newton (s; 0: solve from the box)", NULL, f->relax, &f->relax, NULL));
+  PetscCall(PetscOptionsReal("-fp_start_relax_dt", "Time step of that relaxation (s)", NULL, f->relax_dt, &f->relax_dt, NULL));
   PetscCall(PetscOptionsInt("-fp_patience", "Stop after this many consecutive starts that find nothing new", NULL, f->patience, &f->patience, NULL));
   PetscCall(PetscOptionsBool("-fp_deflation", "Deflate the roots already found (Farrell et al. 2015)", NULL, f->deflate, &f->deflate, NULL));
   PetscCall(PetscOptionsReal("-fp_deflation_power", "p of the deflation operator prod(|x - r|^-p + alpha)", NULL, f->power, &f->power, NULL));
@@ -97,6 +100,8 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCall(PetscOptionsReal("-fp_max_step", "Largest Newton step, max norm (0: none; default half the box width times the state scale)", NULL, f->max_step, &f->max_step, &maxset));
   PetscCall(PetscOptionsReal("-fp_merge_tol", "Roots closer than this (scaled max norm) are one root", NULL, f->merge, &f->merge, NULL));
   PetscOptionsEnd();
+  PetscCheck(f->relax >= 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_start_relax %g s must be >= 0", (double)f->relax);
+  PetscCheck(f->relax_dt > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_start_relax_dt %g s must be positive", (double)f->relax_dt);
   PetscCheck(f->starts >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_starts %" PetscInt_FMT " must be >= 1", f->starts);
   PetscCheck(!boxset || (nbox == 2 && f->box[0] < f->box[1]), f->comm, PETSC_ERR_ARG_WRONG, "-fp_box needs lo,hi with lo < hi");
   PetscCheck(f->patience >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_patience %" PetscInt_FMT " must be >= 1", f->patience);
@@ -142,7 +147,7 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
 static void NMFPCouplingAll(NMFixedPoints f, const PetscReal x[])
 {
   const NMModelType *m = f->model;
-  for (PetscInt j = 0; j < f->n; j++) m->coupling(x + j * m->nstate, f->theta + j * m->nparam, f->c + j * m->ncoupling);
+  for (PetscInt j = 0; j < f->n; j++) m->coupling(m->ctx, x + j * m->nstate, f->theta + j * m->nparam, f->c + j * m->ncoupling);
 }
 
 /* u_g = G sum_j W[g,j] c(x_j). */
@@ -181,7 +186,7 @@ static PetscErrorCode NMFPResidual(SNES snes, Vec X, Vec F, void *ctx)
   PetscCall(VecGetArray(F, &r));
   for (PetscInt g = f->rstart; g < f->rend; g++) {
     NMFPInput(f, g, u);
-    m->rhs(x + g * m->nstate, u, f->G * f->rowsum[g], f->theta + g * m->nparam, r + (g - f->rstart) * m->nstate);
+    m->rhs(m->ctx, x + g * m->nstate, u, f->G * f->rowsum[g], f->theta + g * m->nparam, r + (g - f->rstart) * m->nstate);
   }
   PetscCall(VecRestoreArray(F, &r));
   PetscCall(VecRestoreArrayRead(f->Xall, &x));
@@ -199,14 +204,14 @@ PetscErrorCode NMFPJacobianRows(NMFixedPoints f, const PetscReal x[], PetscInt g
   PetscFunctionBegin;
   NMFPInput(f, g, u);
   PetscCall(PetscArrayzero(row, ns * N));
-  m->jacobian(x + g * ns, u, f->G * f->rowsum[g], f->theta + g * m->nparam, A);
-  m->input_jacobian(x + g * ns, u, f->theta + g * m->nparam, B);
+  m->jacobian(m->ctx, x + g * ns, u, f->G * f->rowsum[g], f->theta + g * m->nparam, A);
+  m->input_jacobian(m->ctx, x + g * ns, u, f->theta + g * m->nparam, B);
   for (PetscInt a = 0; a < ns; a++)
     for (PetscInt b = 0; b < ns; b++) row[a * N + g * ns + b] = A[a * ns + b];
   for (PetscInt j = 0; j < f->n; j++) {
     PetscReal w = f->W[g * f->n + j];
     if (w == 0) continue;
-    m->coupling_jacobian(x + j * ns, f->theta + j * m->nparam, C);
+    m->coupling_jacobian(m->ctx, x + j * ns, f->theta + j * m->nparam, C);
     for (PetscInt a = 0; a < ns; a++)
       for (PetscInt b = 0; b < ns; b++) {
         PetscReal v = 0;
@@ -227,7 +232,7 @@ PetscErrorCode NMFPResidualDense(NMFixedPoints f, const PetscReal x[], PetscReal
   NMFPCouplingAll(f, x);
   for (PetscInt g = 0; g < f->n; g++) {
     NMFPInput(f, g, u);
-    m->rhs(x + g * m->nstate, u, f->G * f->rowsum[g], f->theta + g * m->nparam, F + g * m->nstate);
+    m->rhs(m->ctx, x + g * m->nstate, u, f->G * f->rowsum[g], f->theta + g * m->nparam, F + g * m->nstate);
   }
   PetscFunctionReturn(0);
 }
@@ -423,7 +428,10 @@ void NMFPStartDense(NMFixedPoints f, PetscInt s, PetscReal x[])
   }
 }
 
-static PetscErrorCode NMFPStart(NMFixedPoints f, PetscInt s)
+/* Start s on the owned rows of X; relaxed (-fp_start_relax) for the first solve from a
+   start only: a relaxed start sits on a root already found, from which a deflated
+   re-solve cannot move. */
+static PetscErrorCode NMFPStart(NMFixedPoints f, PetscInt s, PetscBool relax)
 {
   const PetscInt ns = f->model->nstate;
   PetscReal     *x, *all;
@@ -431,6 +439,7 @@ static PetscErrorCode NMFPStart(NMFixedPoints f, PetscInt s)
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(f->n * ns, &all));
   NMFPStartDense(f, s, all);
+  if (relax && f->relax > 0) PetscCall(NMFPRelaxStart(f, all));
   PetscCall(VecGetArray(f->X, &x));
   PetscCall(PetscArraycpy(x, all + f->rstart * ns, (f->rend - f->rstart) * ns));
   PetscCall(VecRestoreArray(f->X, &x));
@@ -478,11 +487,12 @@ PetscErrorCode NMFixedPointsSolve(NMFixedPoints f)
   PetscFunctionBeginUser;
   PetscCall(NMFixedPointsSetUp(f));
   for (PetscInt s = 0; s < f->starts && idle < f->patience && f->solves < f->max_solves; s++) {
-    PetscBool found = PETSC_FALSE, again = PETSC_TRUE;
+    PetscBool found = PETSC_FALSE, again = PETSC_TRUE, first = PETSC_TRUE;
     while (again && f->solves < f->max_solves) {
       SNESConvergedReason reason;
       PetscInt            which = -1, its;
-      PetscCall(NMFPStart(f, s));
+      PetscCall(NMFPStart(f, s, first));
+      first = PETSC_FALSE;
       PetscCall(SNESSolve(f->snes, NULL, f->X));
       PetscCall(SNESGetConvergedReason(f->snes, &reason));
       PetscCall(SNESGetIterationNumber(f->snes, &its));

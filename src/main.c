@@ -27,6 +27,12 @@ static const NMCommand commands[] = {
    "  netmass bench [-bench_cases tvb998_d2_dt1e-4,ring1000_sw_d3,...] [-bench_tvb_zip connectivity_998.zip]\n"
    "  mpiexec -n 2 netmass bench -bench_scale 0.5          (docs/performance.md; tests/bench/run_bench.sh)\n",
    NMCommandBench},
+  {"sweep", "simulate a grid of parameters (G, velocity, ...) across rank groups and score it against fMRI",
+   "netmass sweep: simulate every point of a grid of simulate options and score it against empirical data\n"
+   "(FC similarity, mean FC, FCD KS distance, band power); groups of ranks take points in turn.\n"
+   "  mpiexec -n 4 netmass sweep -options_file inputs/sweep_G_hopf68.opts -sweep G:0:0.7:64 -sweep_target cohort.h5 -o sweep.h5\n"
+   "  netmass sweep ... -sweep_slice 3:8 -o slice3.h5;  netmass sweep -sweep_merge slice0.h5,...,slice7.h5 -o sweep.h5\n",
+   NMCommandSweep},
   {"fixedpoints", "find the equilibria of a coupled network (SNES with deflation) and their stability",
    "netmass fixedpoints: equilibria of a network of node models and their stability.\n"
    "  netmass fixedpoints -model hopf -connectome conn.h5 -G 0.3 -fp_starts 200 -o fp.h5\n",

@@ -54,7 +54,7 @@ static PetscErrorCode NMPhasePlaneNodeDefaults(NMPhasePlane p)
   PetscCall(PetscFree3(p->theta, p->hold, p->input));
   PetscCall(PetscCalloc3(m->nparam, &p->theta, m->nstate, &p->hold, m->ncoupling, &p->input));
   for (PetscInt k = 0; k < m->nparam; k++) p->theta[k] = m->params[k].value;
-  m->initial_state(p->theta, p->hold);
+  m->initial_state(m->ctx, p->theta, p->hold);
   PetscFunctionReturn(0);
 }
 
@@ -77,7 +77,7 @@ static PetscErrorCode NMPhasePlaneNodeOptions(NMPhasePlane p)
     PetscCall(PetscSNPrintf(help, sizeof(help), "%s (%s)", m->params[k].description, m->params[k].units));
     PetscCall(PetscOptionsReal(opt, help, NULL, p->theta[k], &p->theta[k], NULL));
   }
-  m->initial_state(p->theta, p->hold); /* the initial state for the parameters given */
+  m->initial_state(m->ctx, p->theta, p->hold); /* the initial state for the parameters given */
   PetscCall(PetscArraycpy(hold, p->hold, m->nstate));
   PetscCall(PetscArraycpy(input, p->input, m->ncoupling));
   PetscCall(PetscOptionsRealArray("-pp_hold", "Values of all states (the plotted two are ignored); default: the model's initial state of an uncoupled node", NULL, hold, &nhold, &sethold));
@@ -147,11 +147,11 @@ static void NMPhasePlaneEval(NMPhasePlane p, PetscReal a, PetscReal b, PetscReal
   for (PetscInt k = 0; k < ns; k++) state[k] = p->hold[k];
   state[p->ix] = a;
   state[p->iy] = b;
-  m->rhs(state, p->input, 0, p->theta, full);
+  m->rhs(m->ctx, state, p->input, 0, p->theta, full);
   f[0] = full[p->ix];
   f[1] = full[p->iy];
   if (!J) return;
-  m->jacobian(state, p->input, 0, p->theta, full);
+  m->jacobian(m->ctx, state, p->input, 0, p->theta, full);
   J[0] = full[p->ix * ns + p->ix];
   J[1] = full[p->ix * ns + p->iy];
   J[2] = full[p->iy * ns + p->ix];

@@ -1,3 +1,4 @@
+#include <netmass/cohort.h>
 #include <netmass/h5file.h>
 #include <netmass/import.h>
 #include <netmass/sys.h>
@@ -97,6 +98,7 @@ PetscErrorCode NMSimulatorSetFromOptions(NMSimulator s)
   PetscOptionsBegin(s->comm, NULL, "netmass simulate", "netmass");
   PetscCall(PetscOptionsString("-model", "Node model: zjr, hopf, pmfm, rww2, linear", NULL, model, model, sizeof(model), NULL));
   PetscCall(PetscOptionsString("-connectome", "Connectome file (netmass HDF5; or generate one with -connectome_type)", NULL, s->conn_path, s->conn_path, sizeof(s->conn_path), NULL));
+  PetscCall(PetscOptionsInt("-connectome_subject", "With a cohort file as -connectome: simulate this subject (0-based; it also keys the random streams, as in a synthetic cohort)", NULL, s->subject, &s->subject, NULL));
   PetscCall(PetscOptionsReal("-G", "Global coupling scale G", NULL, s->G, &s->G, NULL));
   PetscCall(PetscOptionsEnum("-delay", "Delay kernel: instant (D1), single velocity (D2), gamma velocities (D3), velocity density from a file", NULL, NMDelayTypes, (PetscEnum)s->dm.type, (PetscEnum *)&s->dm.type, NULL));
   PetscCall(PetscOptionsReal("-velocity", "Conduction velocity of the single kernel (m/s)", NULL, s->dm.velocity, &s->dm.velocity, NULL));
@@ -300,8 +302,13 @@ PetscErrorCode NMSimulatorSetUp(NMSimulator s)
   PetscFunctionBeginUser;
   if (s->setup) PetscFunctionReturn(0);
   PetscCall(NMSimulatorCheckOptions(s));
-  if (s->conn_path[0]) PetscCall(NMConnectomeLoad(s->comm, s->conn_path, &s->conn));
-  else PetscCall(NMGeneratorOptionsGenerate(s->comm, &s->gen, s->seed, &s->conn));
+  if (s->conn_path[0]) {
+    char format[64];
+    PetscCall(NMFileGetFormat(s->comm, s->conn_path, format, sizeof(format)));
+    /* a cohort file: the connectome of this subject (-connectome_subject, or the cohort's) */
+    if (!strcmp(format, NM_FORMAT_COHORT)) PetscCall(NMCohortLoadConnectome(s->comm, s->conn_path, s->subject, &s->conn));
+    else PetscCall(NMConnectomeLoad(s->comm, s->conn_path, &s->conn));
+  } else PetscCall(NMGeneratorOptionsGenerate(s->comm, &s->gen, s->seed, &s->conn));
   PetscCall(NMPreprocessConnectome(&s->pp, s->conn, s->seed));
   if (s->perturb_eps > 0) {
     PetscReal *W;

@@ -89,28 +89,14 @@ PetscErrorCode NMCohortSpecDestroy(NMCohortSpec *spec)
 /* The observed series (region x time) of one subject's result file, and its parameters. */
 static PetscErrorCode NMReadSubject(MPI_Comm comm, const char path[], NMObserve observe, PetscInt n, PetscInt *t, PetscReal *dt, PetscReal **obs, PetscReal theta[])
 {
-  static const char *const names[] = {"raw", "tavg", "bold"};
-  NMFile                   f;
-  PetscInt                 dims[3], nd = observe == NM_OBSERVE_BOLD ? 2 : 3, w;
-  PetscReal               *data;
-  PetscBool                found, has;
+  NMFile   f;
+  PetscInt nobs;
 
   PetscFunctionBegin;
+  PetscCall(NMSimulationReadObserved(comm, path, NMObserveTypes[observe], &nobs, t, dt, obs));
   PetscCall(NMFileOpen(comm, path, NM_FORMAT_SIMULATION, &f));
-  PetscCall(NMFileHasDataset(f, names[observe], &has));
-  PetscCheck(has, comm, PETSC_ERR_ARG_WRONG, "-cohort_observe %s: the simulation has no %s monitor; set -monitor_%s", names[observe], names[observe], observe == NM_OBSERVE_BOLD ? "bold_tr" : observe == NM_OBSERVE_RAW ? "raw_period" : "tavg_period");
-  PetscCall(NMFileGetShape(f, names[observe], nd, dims));
-  w = nd == 3 ? dims[2] : 1;
-  PetscCall(PetscMalloc1(dims[0] * dims[1] * w, &data));
-  PetscCall(NMFileReadReal(f, names[observe], 0, dims[0], data));
-  PetscCall(NMFileGetAttributeReal(f, names[observe], "dt", dt, &found));
   PetscCall(NMFileReadReal(f, "parameters", 0, n, theta));
   PetscCall(NMFileDestroy(&f));
-  *t = dims[0];
-  PetscCall(PetscMalloc1(n * dims[0], obs));
-  for (PetscInt k = 0; k < dims[0]; k++)
-    for (PetscInt r = 0; r < n; r++) (*obs)[r * dims[0] + k] = data[(k * n + r) * w];
-  PetscCall(PetscFree(data));
   PetscFunctionReturn(0);
 }
 

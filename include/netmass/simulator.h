@@ -42,6 +42,9 @@ PETSC_EXTERN PetscErrorCode NMSimulatorGetNetwork(NMSimulator sim, const NMModel
 PETSC_EXTERN PetscErrorCode NMSimulatorRun(NMSimulator sim, const char path[]);
 PETSC_EXTERN PetscErrorCode NMSimulatorView(NMSimulator sim, PetscViewer viewer);
 PETSC_EXTERN PetscErrorCode NMSimulatorDestroy(NMSimulator *sim);
+/* The first state of monitor "raw", "tavg" or "bold" of a simulation result file, as
+   n regions x t samples (row-major, PetscMalloc'ed), sampled every dt s. Collective. */
+PETSC_EXTERN PetscErrorCode NMSimulationReadObserved(MPI_Comm comm, const char path[], const char monitor[], PetscInt *n, PetscInt *t, PetscReal *dt, PetscReal **obs);
 
 /* A synthetic cohort (Sip et al. 2023, Methods): S subjects simulated with the same
    options, subject s with its own random streams, coupling G_s = linspace(G_lo, G_hi, S)

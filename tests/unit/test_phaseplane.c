@@ -110,14 +110,14 @@ static void test_rww2_points_are_zeros(void **state)
   for (PetscInt k = 0; k < n; k++) {
     hold[0] = xy[2 * k];
     hold[1] = xy[2 * k + 1];
-    m->rhs(hold, u, 0, theta, f);
+    m->rhs(m->ctx, hold, u, 0, theta, f);
     assert_near(f[0], 0, 1e-10);
     assert_near(f[1], 0, 1e-10);
     assert_true(re[2 * k] >= re[2 * k + 1]);
     assert_int_equal(c[k] == NM_FP_STABLE_NODE || c[k] == NM_FP_STABLE_FOCUS, re[2 * k] < 0);
     if (xy[2 * k] < xy[2 * lowest]) lowest = k;
   }
-  m->initial_state(theta, rest);
+  m->initial_state(m->ctx, theta, rest);
   assert_near(xy[2 * lowest], rest[0], 1e-8);
   assert_near(xy[2 * lowest + 1], rest[1], 1e-8);
   assert_int_equal(NMPhasePlaneDestroy(&pp), 0);
