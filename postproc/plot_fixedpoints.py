@@ -51,11 +51,16 @@ def bifurcation_panel(ax, f):
     sp = f["special_points"][...] if "special_points" in f else np.zeros((0, 5))  # absent when none was found
     name = text(f.attrs.get("continuation_parameter", b"parameter"))
     nstate = f["roots"].shape[2] if "roots" in f else 1
+    # columns: branch, parameter, unstable directions, then region-major states
+    height, ylabel = rows[:, 3::nstate].mean(axis=1), "state 0, mean over regions (model units)"
+    if np.ptp(height) <= 1e-9 * max(1, np.abs(height).max()):
+        # the equilibrium does not move (e.g. the origin of diffusively coupled Hopf nodes):
+        # what changes along the branch is its stability
+        height, ylabel = rows[:, 2], "unstable directions of the equilibrium"
     lines = {}
     for b in np.unique(rows[:, 0]):
-        pts = rows[rows[:, 0] == b]
-        # columns: branch, parameter, unstable directions, then region-major states
-        curve = np.column_stack([pts[:, 1], pts[:, 2], pts[:, 3::nstate].mean(axis=1)])
+        on = rows[:, 0] == b
+        curve = np.column_stack([rows[on, 1], rows[on, 2], height[on]])
         # one line per stretch of constant stability, joined at its ends
         cut = np.flatnonzero(curve[1:, 1] != curve[:-1, 1]) + 1
         for seg in np.split(np.arange(len(curve)), cut):
@@ -66,7 +71,7 @@ def bifurcation_panel(ax, f):
             at = sp[(sp[:, 0] == typ) & (sp[:, 1] == b)]
             if len(at):
                 lines["fold" if typ == 0 else "Hopf"], = ax.plot(at[:, 2], [special_point_height(curve, v) for v in at[:, 2]], **marker)
-    ax.set(xlabel=f"continuation parameter {name}", ylabel="state 0, mean over regions (model units)", title=f"bifurcation diagram in {name}: {int((sp[:, 0] == 0).sum())} folds, {int((sp[:, 0] == 1).sum())} Hopf points")
+    ax.set(xlabel=f"continuation parameter {name}", ylabel=ylabel, title=f"bifurcation diagram in {name}: {int((sp[:, 0] == 0).sum())} folds, {int((sp[:, 0] == 1).sum())} Hopf points")
     ax.legend(list(lines.values()), list(lines.keys()), loc="best")
 
 

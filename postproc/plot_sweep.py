@@ -37,7 +37,7 @@ def curves(f, ax, name, done, best):
     for b, (lo, hi) in enumerate(edges[...]):
         ax[3].semilogy(x, np.where(done, bands[:, b], np.nan), "o-", ms=3, label=f"{lo:g}-{hi:g} {units(edges) or 'Hz'}")
     ax[3].axvline(x[best], color=style.BEST_MARKER["color"], ls=":", lw=1.2)
-    ax[3].set(xlabel=axis_label(f, name), ylabel=f"band power ({units(power) or 'model units'})", title="band power (dotted: best point)")
+    ax[3].set(xlabel=axis_label(f, name), ylabel=f"band power ({units(power).split(' (')[0] or 'model units'})", title="band power (dotted: best point)")
     ax[3].legend(loc="best")
 
 
