@@ -28,8 +28,9 @@ def names(values):
     return np.array([np.bytes_(v) for v in values], dtype="S16")
 
 
-def sweep(path, axes):
-    """A grid sweep over `axes` (name -> values); scores as smooth functions of the point."""
+def sweep(path, axes, started=False):
+    """A grid sweep over `axes` (name -> values); scores as smooth functions of the point.
+    started: a sweep just begun, no point done (scores NaN, best_index -1)."""
     grids = np.meshgrid(*axes.values(), indexing="ij")  # first axis slowest
     points = np.column_stack([g.ravel() for g in grids])
     g = points[:, 0]
@@ -40,7 +41,7 @@ def sweep(path, axes):
         stamp(f, "netmass-sweep")
         f.attrs["n_points"] = np.int64(len(points))
         f.attrs["n_axes"] = np.int64(points.shape[1])
-        f.attrs["best_index"] = np.int64(np.argmax(fc_similarity))
+        f.attrs["best_index"] = np.int64(-1 if started else np.argmax(fc_similarity))
         f.attrs["best_score_name"] = np.bytes_("fc_similarity")
         f["axis_names"] = names(axes)
         for name, values in axes.items():
@@ -52,9 +53,12 @@ def sweep(path, axes):
         f["band_power"] = np.outer(1 + g, [1.0, 0.5, 0.2])
         f["band_edges"] = edges
         f["band_edges"].attrs["units"] = np.bytes_("Hz")
-        done = np.ones(len(points))
+        done = np.zeros(len(points)) if started else np.ones(len(points))
         done[-1] = 0  # a point not finished yet
         f["done"] = done
+        if started:
+            for score in ("fc_similarity", "fc_mean", "fcd_ks"):
+                f[score][...] = np.nan
         f["seconds"] = 2 + rng.random(len(points))
 
 
@@ -100,7 +104,8 @@ def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     sweep(os.path.join(out, "sweep_G.h5"), {"G": np.linspace(0, 1, 21)})
-    sweep(os.path.join(out, "sweep_G_a.h5"), {"G": np.linspace(0, 1, 11), "a": np.linspace(-0.5, 0.5, 5)})
+    sweep(os.path.join(out, "sweep_G_a.h5"), {"G": np.linspace(0, 1, 11), "a": np.linspace(0.5, -0.5, 5)})  # a descending
+    sweep(os.path.join(out, "sweep_started.h5"), {"G": np.linspace(0, 1, 6)}, started=True)
     model(os.path.join(out, "model.h5"))
     evaluation(os.path.join(out, "evaluation.h5"))
     unknown(os.path.join(out, "unknown.h5"))

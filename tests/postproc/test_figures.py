@@ -18,6 +18,7 @@ run([PYTHON, os.path.join(HERE, "make_fixtures.py"), fix])
 # Each figure script alone: (script, input, outputs with (panels, rows)).
 for name, h5, outputs in (("plot_sweep.py", "sweep_G.h5", {"sweep_G.png": (4, 1)}),
                           ("plot_sweep.py", "sweep_G_a.h5", {"sweep_G_a.png": (4, 1)}),
+                          ("plot_sweep.py", "sweep_started.h5", {"sweep_started.png": (4, 1)}),
                           ("plot_training.py", "model.h5", {"model.png": (3, 1)}),
                           ("plot_evaluation.py", "evaluation.h5", {"evaluation_recovery.png": (3, 1), "evaluation_fit.png": (3, 1)})):
     out = os.path.join(work, os.path.splitext(h5)[0] + ".png")
@@ -32,12 +33,12 @@ _, err = script("plot_sweep.py", os.path.join(fix, "model.h5"), "-o", os.path.jo
 if "model.h5 is a netmass-model file, not a netmass-sweep file" not in err:
     fail(f"wrong-format message: {err}")
 
-# The report: title page + sweep_G, sweep_G_a, model, evaluation (2 figures) = 6 pages.
+# The report: title page + sweep_G, sweep_G_a, sweep_started, model, evaluation (2 figures) = 7 pages.
 out, err = script("report.py", fix)
 if err:
     fail(f"report.py wrote to stderr on good files: {err}")
-if pdf_pages(os.path.join(fix, "report.pdf")) != 6:
-    fail(f"report.pdf has {pdf_pages(os.path.join(fix, 'report.pdf'))} pages, expected 6")
+if pdf_pages(os.path.join(fix, "report.pdf")) != 7:
+    fail(f"report.pdf has {pdf_pages(os.path.join(fix, 'report.pdf'))} pages, expected 7")
 for png, panels in (("sweep_G.png", 4), ("sweep_G_a.png", 4), ("model.png", 3), ("evaluation_recovery.png", 3), ("evaluation_fit.png", 3)):
     check_png(os.path.join(fix, png), panels)
 if os.path.exists(os.path.join(fix, "unknown.png")):
@@ -65,8 +66,8 @@ lines = err.strip().splitlines()
 if len(lines) != 2 or not lines[0].startswith("report.py: error: ") or "corrupt.h5: not a readable HDF5 file" not in lines[0] \
         or "sweep_G.h5: does not have the layout of a netmass-sweep file" not in lines[1] or "fc_mean" not in lines[1]:
     fail(f"expected one error line for corrupt.h5 and one for sweep_G.h5, got:\n{err}")
-if pdf_pages(os.path.join(bad, "report.pdf")) != 5:
-    fail(f"report.pdf of the folder with bad files has {pdf_pages(os.path.join(bad, 'report.pdf'))} pages, expected 5")
+if pdf_pages(os.path.join(bad, "report.pdf")) != 6:
+    fail(f"report.pdf of the folder with bad files has {pdf_pages(os.path.join(bad, 'report.pdf'))} pages, expected 6")
 
 shutil.rmtree(work)
 print("OK")
