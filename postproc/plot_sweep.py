@@ -24,11 +24,18 @@ def axis_label(f, name):
     return f"{name} ({unit})" if unit else name
 
 
+def note_if_empty(a, values):
+    """Say so on a panel whose score was not computed (no -sweep_target) or not yet."""
+    if not np.isfinite(values).any():
+        a.text(0.5, 0.5, "not computed\n(no -sweep_target, or no point done)", ha="center", va="center", transform=a.transAxes, color="0.4")
+
+
 def curves(f, ax, name, done, best):
     x = f[f"axis/{name}"][...]
     for a, (score, label) in zip(ax, SCORES):
         y = np.where(done, f[score][...], np.nan)
         a.plot(x, y, "o-", ms=3, color=style.STABLE["color"])
+        note_if_empty(a, y)
         if best >= 0:
             a.plot(x[best], y[best], label=f"best: {name} = {x[best]:g}", **style.BEST_MARKER)
             a.legend(loc="best")
@@ -57,6 +64,7 @@ def maps(fig, f, ax, axis_names, points, done, best):
         grid = np.full((len(ys), len(xs)), np.nan)
         values = f[score][...]
         grid[rank_y[iy[keep]], rank_x[ix[keep]]] = values[keep]
+        note_if_empty(a, grid)
         image = a.pcolormesh(xs[order_x], ys[order_y], grid, cmap=style.MAGNITUDE_CMAP, shading="nearest")
         style.colorbar(fig, image, a, label)
         if best >= 0:

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """postproc on files written by netmass itself (tiny runs of connectome, simulate,
-a synthetic cohort, analyze, fixedpoints with continuation, phaseplane): every figure script renders a PNG of
+a synthetic cohort, a 2-axis sweep, analyze, fixedpoints with continuation, phaseplane): every figure script renders a PNG of
 the promised size, report.py makes title + one page per file + the FC of the simulation
 beside its analysis; and the netmass-phaseplane file holds what docs/file-formats.md
 says: the Hopf node's single fixed point at the origin, an unstable focus with
@@ -32,6 +32,8 @@ netmass("fixedpoints", "-model", "pmfm", "-connectome_type", "ring", "-connectom
         "-fp_deflation_shift", "100", "-fp_max_solves", "40", "-cont_parameter", "G", "-cont_range", "0,2", "-o", f"{d}/fp.h5")
 netmass("simulate", "-options_file", os.path.join(os.environ["NETMASS_SOURCE_DIR"], "inputs", "hopf_cohort.opts"),
         "-cohort_subjects", "2", "-duration", "40", "-o", f"{d}/cohort.h5")
+netmass("sweep", "-model", "hopf", "-connectome", f"{d}/conn.h5", "-dt", "0.05", "-duration", "100", "-monitor_tavg_period", "0.5",
+        "-sweep_observe", "tavg", "-initial", "normal", "-sweep", "G:0:0.6:3;hopf_a:-0.5,-0.1", "-o", f"{d}/sweep.h5", ranks=2)
 a, f_hz = 0.2, 0.05
 netmass("phaseplane", "-model", "hopf", "-hopf_a", str(a), "-hopf_f", str(f_hz), "-pp_range", "-1.5,1.5,-1,1.2",
         "-pp_grid", "31,23", "-o", f"{d}/pp.h5", ranks=2)
@@ -55,18 +57,19 @@ with h5py.File(f"{d}/pp.h5", "r") as f:
 
 # Each figure script alone.
 for name, h5, panels in (("plot_connectome.py", "conn", 3), ("plot_simulation.py", "sim", 3), ("plot_analysis.py", "analysis", 4),
-                         ("plot_fixedpoints.py", "fp", 3), ("plot_phaseplane.py", "pp", 1), ("plot_cohort.py", "cohort", 3)):
+                         ("plot_fixedpoints.py", "fp", 3), ("plot_phaseplane.py", "pp", 1), ("plot_cohort.py", "cohort", 3),
+                         ("plot_sweep.py", "sweep", 4)):
     script(name, f"{d}/{h5}.h5", "-o", f"{work}/{h5}.png")
     check_png(f"{work}/{h5}.png", panels)
 script("plot_fc.py", f"{d}/sim.h5", f"{d}/analysis.h5", "-o", f"{work}/fc.png")
 check_png(f"{work}/fc.png", 3)
 
-# The report: title, 6 files, FC of sim beside analysis (the cohort has other regions).
+# The report: title, 7 files, FC of sim beside analysis (the cohort has other regions).
 script("report.py", d)
 pages = pdf_pages(f"{d}/report.pdf")
-if pages != 8:
-    fail(f"report.pdf has {pages} pages, expected 8")
-for h5, panels in (("conn", 3), ("sim", 3), ("analysis", 4), ("fp", 3), ("pp", 1), ("cohort", 3), ("fc_sim_vs_analysis", 3)):
+if pages != 9:
+    fail(f"report.pdf has {pages} pages, expected 9")
+for h5, panels in (("conn", 3), ("sim", 3), ("analysis", 4), ("fp", 3), ("pp", 1), ("cohort", 3), ("sweep", 4), ("fc_sim_vs_analysis", 3)):
     check_png(f"{d}/{h5}.png", panels)
 shutil.rmtree(work)
 print("OK")
