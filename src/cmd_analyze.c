@@ -547,11 +547,6 @@ PetscErrorCode NMCommandAnalyze(MPI_Comm comm)
   a.step   = step;
   if (window == 0) {
     a.nwin = 0;
-  } else if (a.n > threshold) {
-    /* FCD needs every window's FC: not on the distributed path (docs/analysis.md) */
-    a.nwin = 0;
-    PetscCheck(!window_set, comm, PETSC_ERR_SUP, "-fcd_window %" PetscInt_FMT ": FCD is not computed on the distributed path (%" PetscInt_FMT " regions > -analyze_scalapack_threshold %" PetscInt_FMT "): drop -fcd_window, or raise the threshold for the one-rank-per-subject path", window, a.n, threshold);
-    PetscCall(PetscPrintf(comm, "netmass analyze: no FCD on the distributed path (%" PetscInt_FMT " regions > -analyze_scalapack_threshold %" PetscInt_FMT ")\n", a.n, threshold));
   } else if (window > a.t) {
     a.nwin = 0;
     PetscCall(PetscPrintf(comm, "netmass analyze: no FCD: the series (%" PetscInt_FMT " samples, %g s) is shorter than the default window of 60 s; set -fcd_window (samples)\n", a.t, (double)(a.t * a.dt)));

@@ -4,7 +4,7 @@
    reads its regions' series by hyperslabs, computes their Welch spectra and baselines
    itself, and the covariance, FC, PCA and ridge fit run in ScaLAPACK; n x n and n x k
    results are written by row blocks, each rank its own rows, into the same datasets as
-   the LAPACK path (no FCD here). */
+   the LAPACK path. */
 #include <netmass/sys.h>
 #include "cmd_analyze.h"
 
@@ -24,7 +24,7 @@ PetscErrorCode NMAnalyzeDistributed(MPI_Comm comm, NMAnalyze *a, NMFile in, NMDi
   NMDataset         ds[NM_ANALYZE_MAX_QUANTITIES], dmean;
   NMAnalyzeQuantity q[NM_ANALYZE_MAX_QUANTITIES];
   NMDistMatrix      series, y, cov, fc, fcsum, psd, comp = NULL, at;
-  PetscReal        *eig, *expl, *chosen, *local, *fcl, *sum;
+  PetscReal        *eig, *expl, *chosen, *local, *fcl, *sum, *fcd;
   PetscInt          nq, nloc, nc;
   const PetscInt   *cols;
 
@@ -49,7 +49,7 @@ PetscErrorCode NMAnalyzeDistributed(MPI_Comm comm, NMAnalyze *a, NMFile in, NMDi
   PetscCall(NMDistMatrixGetLocal(series, NULL, NULL, &nloc, &cols, &local));
   PetscCall(NMDistMatrixGetLocal(fc, NULL, NULL, &nc, NULL, &fcl));
   PetscCall(NMDistMatrixGetLocal(fcsum, NULL, NULL, NULL, NULL, &sum));
-  PetscCall(PetscMalloc3(n, &eig, n, &expl, a->S, &chosen));
+  PetscCall(PetscMalloc4(n, &eig, n, &expl, a->S, &chosen, PetscMax(1, a->nwin * a->nwin), &fcd));
 
   for (PetscInt s = 0; s < a->S; s++) {
     NMLinearFit fit;
@@ -57,6 +57,10 @@ PetscErrorCode NMAnalyzeDistributed(MPI_Comm comm, NMAnalyze *a, NMFile in, NMDi
 
     PetscCall(NMDistMatrixReadSeries(series, in, a->dataset, a->cohort ? s : -1, a->state));
     PetscCall(NMAnalyzeValidate(comm, a, s, nloc, cols, local));
+    if (a->nwin) {
+      PetscInt nwin;
+      PetscCall(NMDistAnalysisFCD(series, a->window, a->step, &nwin, fcd));
+    }
     PetscCall(NMDistMatrixGetLocal(psd, NULL, NULL, NULL, NULL, &psdl));
     if (nloc) PetscCall(NMAnalysisWelch(nloc, t, local, a->dt, a->nseg, psdl));
     PetscCall(NMDistAnalysisCentre(series, y));
@@ -79,6 +83,7 @@ PetscErrorCode NMAnalyzeDistributed(MPI_Comm comm, NMAnalyze *a, NMFile in, NMDi
     {
       const NMAnalyzeSource src[NM_ANALYZE_MAX_QUANTITIES] = {
         {"fc", fc, NULL},
+        {"fcd", NULL, fcd},
         {"psd", psd, NULL},
         {"pca_eigenvalues", NULL, eig},
         {"pca_explained", NULL, expl},
@@ -103,7 +108,7 @@ PetscErrorCode NMAnalyzeDistributed(MPI_Comm comm, NMAnalyze *a, NMFile in, NMDi
         PetscCheck(w, comm, PETSC_ERR_PLIB, "dataset %s has no source on the distributed path", q[d].name);
         if (w->rows) PetscCall(NMDistMatrixWriteRows(w->rows, ds[d], s));
         else {
-          const PetscInt start[2] = {s, 0}, count[2] = {rank ? 0 : 1, q[d].ndim ? q[d].dims[0] : 1};
+          const PetscInt start[3] = {s, 0, 0}, count[3] = {rank ? 0 : 1, q[d].ndim > 0 ? q[d].dims[0] : 1, q[d].ndim > 1 ? q[d].dims[1] : 1};
           PetscCall(NMDatasetWrite(ds[d], start, count, w->values));
         }
       }
@@ -124,7 +129,7 @@ PetscErrorCode NMAnalyzeDistributed(MPI_Comm comm, NMAnalyze *a, NMFile in, NMDi
   }
   for (PetscInt d = 0; d < nq; d++) PetscCall(NMDatasetClose(&ds[d]));
   PetscCall(NMAnalyzeFileEnd(comm, a, &f));
-  PetscCall(PetscFree3(eig, expl, chosen));
+  PetscCall(PetscFree4(eig, expl, chosen, fcd));
   PetscCall(NMDistMatrixDestroy(&series));
   PetscCall(NMDistMatrixDestroy(&y));
   PetscCall(NMDistMatrixDestroy(&cov));

@@ -61,6 +61,10 @@ PETSC_EXTERN PetscErrorCode NMDistAnalysisCentre(NMDistMatrix series, NMDistMatr
 PETSC_EXTERN PetscErrorCode NMDistAnalysisCovariance(NMDistMatrix y, NMDistMatrix cov);
 /* FC r_ij = c_ij / sqrt(c_ii c_jj) of the covariance c, into fc (may be c itself). */
 PETSC_EXTERN PetscErrorCode NMDistAnalysisFC(NMDistMatrix cov, NMDistMatrix fc);
+/* FCD as NMAnalysisFCD, of the series (t x n, NM_DIST_COLUMNS): windows of `window`
+   samples every `step`; *nwin is set, fcd (nwin x nwin) is set on every rank (call with
+   fcd = NULL first for nwin). */
+PETSC_EXTERN PetscErrorCode NMDistAnalysisFCD(NMDistMatrix series, PetscInt window, PetscInt step, PetscInt *nwin, PetscReal fcd[]);
 /* PCA as NMAnalysisPCA: eigenvalues and explained fractions (n each, on every rank),
    and the leading k components as a k x n NM_DIST_COLUMNS matrix (row j: component j),
    or NULL. From the covariance cov (pdsyevd, n <= t) or, when n > t, from the t x t Gram
