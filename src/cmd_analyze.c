@@ -2,9 +2,11 @@
    (ridge fit of x_{t+1} = A x_t + c) of every subject of a cohort file, or of one
    simulation, written to a netmass-analysis file. See docs/analysis.md.
 
-   Subject s is analysed by rank s % size (read with one collective read per round of
-   `size` subjects), every result is gathered on rank 0 in subject order and written from
-   there: the file is the same at any rank count. */
+   Up to -analyze_scalapack_threshold regions (the LAPACK path, here): subject s is
+   analysed by rank s % size (read with one collective read per round of `size`
+   subjects), every result is gathered on rank 0 in subject order and written from there:
+   the file is the same at any rank count. Above it, every rank works on each subject on a
+   ScaLAPACK process grid (src/cmd_analyze_dist.c) and writes the same datasets. */
 #include <netmass/cohort.h>
 #include <netmass/simulator.h>
 #include <netmass/sys.h>
