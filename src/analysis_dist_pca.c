@@ -1,5 +1,5 @@
 /* PCA on the process grid (the distributed path of NMAnalysisPCA, src/analysis_spectra.c):
-   the eigen-decomposition of the covariance by ScaLAPACK pdsyevd (divide and conquer).
+   the eigen-decomposition of the covariance by ScaLAPACK pdsyevr (MRRR).
 
    When there are more regions than samples (n > t) the n x n covariance
    C = Y^T Y / (t - 1) has rank < t, and its nonzero eigenvalues are those of the t x t
@@ -10,25 +10,27 @@
 #include "analysis_dist_impl.h"
 #include "analysis_impl.h"
 
-/* Symmetric eigen-decomposition s = z diag(w) z^T (ascending w) by pdsyevd; s is
-   destroyed. */
+/* Symmetric eigen-decomposition s = z diag(w) z^T (ascending w) by pdsyevr (MRRR), s
+   destroyed. Not pdsyevd: its divide-and-conquer (pdstedc/pdlasrt) deadlocks in
+   ScaLAPACK 2.2 when a process holds no block of the matrix (e.g. n = 94 in blocks of 64
+   on a 2 x 2 grid). */
 static PetscErrorCode NMDistSymmetricEigen(NMDistMatrix s, PetscReal w[], NMDistMatrix z)
 {
   const int  n = (int)s->n, one = 1;
-  int        lwork = -1, liwork = -1, info, iquery;
+  const double vl = 0, vu = 0;
+  int        lwork = -1, liwork = -1, info, iquery, m, nz;
   PetscReal  query, *work;
   int       *iwork;
 
   PetscFunctionBeginUser;
-  pdsyevd_("V", "U", &n, s->a, &one, &one, s->desc, w, z->a, &one, &one, z->desc, &query, &lwork, &iquery, &liwork, &info);
-  PetscCheck(!info, s->grid->comm, PETSC_ERR_LIB, "PCA: ScaLAPACK pdsyevd workspace query failed (info %d)", info);
-  /* the query is known to come out short for some grid shapes: a margin */
+  pdsyevr_("V", "A", "U", &n, s->a, &one, &one, s->desc, &vl, &vu, &one, &n, &m, &nz, w, z->a, &one, &one, z->desc, &query, &lwork, &iquery, &liwork, &info);
+  PetscCheck(!info, s->grid->comm, PETSC_ERR_LIB, "PCA: ScaLAPACK pdsyevr workspace query failed (info %d)", info);
   lwork  = (int)query + 2 * n + 1024;
   liwork = iquery + 64;
   PetscCall(PetscMalloc2(lwork, &work, liwork, &iwork));
-  pdsyevd_("V", "U", &n, s->a, &one, &one, s->desc, w, z->a, &one, &one, z->desc, work, &lwork, iwork, &liwork, &info);
+  pdsyevr_("V", "A", "U", &n, s->a, &one, &one, s->desc, &vl, &vu, &one, &n, &m, &nz, w, z->a, &one, &one, z->desc, work, &lwork, iwork, &liwork, &info);
   PetscCall(PetscFree2(work, iwork));
-  PetscCheck(!info, s->grid->comm, PETSC_ERR_LIB, "PCA: ScaLAPACK pdsyevd failed on the %d x %d covariance (info %d)", n, n, info);
+  PetscCheck(!info && m == n && nz == n, s->grid->comm, PETSC_ERR_LIB, "PCA: ScaLAPACK pdsyevr failed on the %d x %d covariance (info %d, %d of %d eigenpairs)", n, n, info, nz, n);
   PetscFunctionReturn(0);
 }
 

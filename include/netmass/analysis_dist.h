@@ -67,7 +67,7 @@ PETSC_EXTERN PetscErrorCode NMDistAnalysisFC(NMDistMatrix cov, NMDistMatrix fc);
 PETSC_EXTERN PetscErrorCode NMDistAnalysisFCD(NMDistMatrix series, PetscInt window, PetscInt step, PetscInt *nwin, PetscReal fcd[]);
 /* PCA as NMAnalysisPCA: eigenvalues and explained fractions (n each, on every rank),
    and the leading k components as a k x n NM_DIST_COLUMNS matrix (row j: component j),
-   or NULL. From the covariance cov (pdsyevd, n <= t) or, when n > t, from the t x t Gram
+   or NULL. From the covariance cov (pdsyevr, n <= t) or, when n > t, from the t x t Gram
    matrix of the centred series y (the same nonzero eigenvalues; k < t). */
 PETSC_EXTERN PetscErrorCode NMDistAnalysisPCA(NMDistMatrix y, NMDistMatrix cov, PetscInt k, PetscReal eigenvalues[], PetscReal explained[], NMDistMatrix components);
 /* The ridge linear fit of NMAnalysisLinearFit from the normal equations

@@ -5,7 +5,7 @@
    ranks sharing the machine).
 
    Flop counts: centring + covariance Y^T Y by pdgemm, 2 n^2 t; PCA (n > t: Gram side)
-   2 t^2 n (Gram matrix) + 2 k t n (components) + the t x t pdsyevd, counted nominally as
+   2 t^2 n (Gram matrix) + 2 k t n (components) + the t x t pdsyevr, counted nominally as
    (4/3 + 2) t^3 (tridiagonal reduction and back-transformation); FC, n^2. The series
    come from counter-based streams, each rank generating only its regions. */
 #include <netmass/analysis_dist.h>
