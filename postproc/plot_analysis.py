@@ -4,57 +4,47 @@ the Welch power spectra, the decay of the singular values of the linear effectiv
 connectivity A with its effective rank, and the one-step R^2 of the linear model against
 its two baselines (zero change, AR(1)).
 
-usage: /usr/bin/python3 postproc/plot_analysis.py analysis.h5 -o analysis.png [-subject K]
+usage: /usr/bin/python3 postproc/plot_analysis.py analysis.h5 -o analysis.png [-subject K] [--pdf]
 Without -subject the FC panel shows the FC averaged over subjects (fc_mean) and the other
 panels every subject. Uses Debian's numpy, h5py and matplotlib (run with /usr/bin/python3)."""
-import argparse
+import numpy as np
 
-import matplotlib
+import figure_script
+import style
+from nmfile import LayoutError, need, strings, text, units
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from nmfile import open_netmass, text  # noqa: E402
+FORMAT = "netmass-analysis"
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("analysis", help="netmass analysis file (.h5)")
-    parser.add_argument("-o", "--output", required=True, help="figure file (.png, .pdf)")
+def add_arguments(parser):
     parser.add_argument("-subject", type=int, default=None, help="show this subject only (index)")
-    args = parser.parse_args()
 
-    with open_netmass(args.analysis, "netmass-analysis", parser) as f:
-        ids = [text(s) for s in f["subject_ids"][...]]
-        subjects = range(len(ids)) if args.subject is None else [args.subject]
-        if args.subject is not None and not 0 <= args.subject < len(ids):
-            parser.error(f"-subject {args.subject}: the file has subjects 0..{len(ids) - 1}")
-        fc = f["fc_mean"][...] if args.subject is None else f["fc"][args.subject]
-        psd = f["psd"][...]
-        psd_units = text(f["psd"].attrs.get("units", b""))
-        freq = f["frequency"][...]
-        sv = f["singular_values"][...]
-        erank = f["effective_rank"][...]
-        r2, r2_ar1, r2_zero = f["r2"][...], f["r2_ar1"][...], f["r2_zero"][...]
-        lam = f["ridge_lambda"][...]
-        n = int(f.attrs["n_regions"])
-        title = f"{text(f.attrs['source'])}: {len(ids)} subject(s), {n} regions, {int(f.attrs['n_samples'])} samples, dt {float(f.attrs['dt']):g} s"
 
-    fig, ax = plt.subplots(1, 4, figsize=(18, 4))
-    im = ax[0].imshow(fc, vmin=-1, vmax=1, cmap="RdBu_r", interpolation="nearest")
-    ax[0].set(title="FC, mean over subjects" if args.subject is None else f"FC, subject {ids[args.subject]}", xlabel="region", ylabel="region")
-    fig.colorbar(im, ax=ax[0], shrink=0.8)
+def figures(f, args=None):
+    subject = getattr(args, "subject", None)
+    ids = strings(need(f, "subject_ids")[0])
+    if subject is not None and not 0 <= subject < len(ids):
+        raise LayoutError(f"-subject {subject}: the file has subjects 0..{len(ids) - 1}")
+    subjects = range(len(ids)) if subject is None else [subject]
+    fc = need(f, "fc_mean")[0][...] if subject is None else need(f, "fc")[0][subject]
+    psd_ds, freq, sv, erank = need(f, "psd", "frequency", "singular_values", "effective_rank")
+    psd, freq, sv, erank = psd_ds[...], freq[...], sv[...], erank[...]
+    r2, r2_ar1, r2_zero, lam = (d[...] for d in need(f, "r2", "r2_ar1", "r2_zero", "ridge_lambda"))
+    n = int(f.attrs["n_regions"])
+    title = f"analysis of {text(f.attrs['source'])[:80]}: {len(ids)} subject(s), {n} regions, {int(f.attrs['n_samples'])} samples, dt {float(f.attrs['dt']):g} s"
 
+    fig, ax = style.panels(4)
+    style.correlation_matrix(fig, ax[0], fc, "FC, mean over subjects" if subject is None else f"FC, subject {ids[subject]}")
     for s in subjects:
         ax[1].semilogy(freq[1:], psd[s].mean(axis=0)[1:], lw=0.8, label=ids[s])
         rank = np.arange(1, n + 1)
         line, = ax[2].semilogy(rank, sv[s] / sv[s][0], lw=0.8, label=f"{ids[s]}: {erank[s]:.1f}")
         ax[2].axvline(erank[s], color=line.get_color(), ls=":", lw=0.8)
-    ax[1].set(xlabel="frequency (Hz)", ylabel=f"PSD, mean over regions ({psd_units})", title="Welch power spectrum")
+    ax[1].set(xlabel="frequency (Hz)", ylabel=f"PSD, mean over regions ({units(psd_ds)})", title="Welch power spectrum")
     ax[2].set(xlabel="rank", ylabel="singular value / largest", title="singular values of A (dotted: effective rank)")
     if len(subjects) <= 10:
-        ax[1].legend(fontsize=7)
-        ax[2].legend(fontsize=7, title="effective rank", title_fontsize=7)
+        ax[1].legend()
+        ax[2].legend(title="effective rank", title_fontsize=7)
 
     pos = np.arange(len(subjects))
     w = 0.27
@@ -66,11 +56,10 @@ def main():
     ax[3].set(ylabel="one-step R², mean over regions", title="cross-validated one-step prediction")
     top = max(max(r2[s].mean(), r2_ar1[s].mean(), r2_zero[s].mean()) for s in subjects)
     ax[3].set_ylim(top=max(top, 0) * 1.3 + 0.05)  # room for the legend
-    ax[3].legend(fontsize=7, ncol=3, loc="upper center")
-    fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
-    fig.savefig(args.output, dpi=110)
+    ax[3].legend(ncol=3, loc="upper center")
+    style.finish(fig, title)
+    return [("analysis", fig)]
 
 
 if __name__ == "__main__":
-    main()
+    figure_script.run(__doc__, FORMAT, figures, add_arguments)

@@ -7,12 +7,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/build.sh"
 . "$root/scripts/env.sh"
 demo=${NETMASS_DEMO_DIR:-$root/netmass-demo}
-mpiexec -n 2 "$root/build/src/netmass" demo -demo_dir "$demo"
-# Figures (Debian's Python, which has numpy, h5py and matplotlib).
-for f in "$demo"/*.h5; do
-  case $(h5dump -a /format "$f" | sed -n 's/^ *(0): "\(.*\)"/\1/p') in
-    netmass-connectome) /usr/bin/python3 "$root/postproc/plot_connectome.py" "$f" -o "${f%.h5}.png" ;;
-    netmass-simulation) /usr/bin/python3 "$root/postproc/plot_simulation.py" "$f" -o "${f%.h5}.png" ;;
-  esac
-done
-echo "figures: $demo/*.png"
+# The demo's last step draws every result with postproc/report.py (Debian's Python).
+mpiexec -n 2 "$root/build/src/netmass" demo -demo_dir "$demo" -demo_postproc "$root/postproc"
+echo "report: $demo/report.pdf (figures: $demo/*.png)"

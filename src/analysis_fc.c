@@ -1,10 +1,6 @@
 /* Functional connectivity (FC) and its dynamics (FCD) of one subject's time series
    (n regions x t samples, row-major), see include/netmass/analysis.h and docs/analysis.md. */
-#include <netmass/analysis.h>
-
-/* Shared by the analysis sources (src/analysis_*.c; there is no private header): every
-   sample finite and no region constant. `what` names the analysis in the message. */
-PETSC_INTERN PetscErrorCode NMAnalysisCheckSeries(PetscInt n, PetscInt t, const PetscReal x[], const char what[]);
+#include "analysis_impl.h"
 
 
 /* Pearson correlations c (n x n) of n centred rows y of length len with norms |y_i|. */

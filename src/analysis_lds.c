@@ -6,10 +6,8 @@
    models", Nat. Biomed. Eng. 8:68 (2024), doi:10.1038/s41551-023-01117-y: the linear
    model of x_{t+1} given x_t, compared by one-step cross-validated R^2 with simpler and
    nonlinear models. See docs/analysis.md for the formulas. */
-#include <netmass/analysis.h>
+#include "analysis_impl.h"
 #include <lapacke.h>
-
-PETSC_INTERN PetscErrorCode NMAnalysisCheckSeries(PetscInt n, PetscInt t, const PetscReal x[], const char what[]); /* analysis_fc.c */
 
 /* The m = t - 1 pairs (x_k, y_k = x_{k+1}), k = 0..m-1, of the series x (n x t); a
    training set is every pair outside the block [v0, v1) (v0 = v1: all pairs).
@@ -30,6 +28,22 @@ typedef struct {
   PetscReal  tol;
 } NMRidgePath;
 
+void NMRidgeMeans(PetscInt n, PetscInt t, const PetscReal x[], PetscInt v0, PetscInt v1, PetscReal xbar[], PetscReal ybar[])
+{
+  const PetscInt m = t - 1, mt = m - (v1 - v0);
+
+  for (PetscInt i = 0; i < n; i++) {
+    PetscReal sx = 0, sy = 0;
+    for (PetscInt k = 0; k < m; k++)
+      if (k < v0 || k >= v1) {
+        sx += x[i * t + k];
+        sy += x[i * t + k + 1];
+      }
+    xbar[i] = sx / mt;
+    ybar[i] = sy / mt;
+  }
+}
+
 static PetscErrorCode NMRidgePathCreate(PetscInt n, PetscInt t, const PetscReal x[], PetscInt v0, PetscInt v1, NMRidgePath *p)
 {
   const PetscInt m = t - 1, mt = m - (v1 - v0), r = PetscMin(mt, n);
@@ -42,16 +56,7 @@ static PetscErrorCode NMRidgePathCreate(PetscInt n, PetscInt t, const PetscReal 
   p->r = r;
   PetscCall(PetscMalloc5(n, &p->xbar, n, &p->ybar, r, &p->s, n * r, &p->M, r * n, &p->VT));
   PetscCall(PetscMalloc3(mt * n, &Z, mt * n, &Yc, mt * r, &U));
-  for (PetscInt i = 0; i < n; i++) {
-    PetscReal sx = 0, sy = 0;
-    for (PetscInt k = 0; k < m; k++)
-      if (k < v0 || k >= v1) {
-        sx += x[i * t + k];
-        sy += x[i * t + k + 1];
-      }
-    p->xbar[i] = sx / mt;
-    p->ybar[i] = sy / mt;
-  }
+  NMRidgeMeans(n, t, x, v0, v1, p->xbar, p->ybar);
   for (PetscInt k = 0; k < m; k++) {
     if (k >= v0 && k < v1) continue;
     for (PetscInt i = 0; i < n; i++) {
@@ -113,7 +118,7 @@ static void NMOneStepErrors(PetscInt n, PetscInt t, const PetscReal x[], PetscIn
 
 /* The AR(1) baseline of every region, y_ik = a_i x_ik + b_i, by least squares on the
    pairs outside [v0, v1), scored on the pairs inside: squared errors added to sse. */
-static void NMAR1Errors(PetscInt n, PetscInt t, const PetscReal x[], PetscInt v0, PetscInt v1, PetscReal sse[])
+void NMAR1Errors(PetscInt n, PetscInt t, const PetscReal x[], PetscInt v0, PetscInt v1, PetscReal sse[])
 {
   const PetscInt m = t - 1, mt = m - (v1 - v0);
 
@@ -153,24 +158,21 @@ static int NMCompareEigenvalues(const void *pa, const void *pb)
   return (a->im < b->im) - (a->im > b->im);
 }
 
-PetscErrorCode NMAnalysisLinearFit(PetscInt n, PetscInt t, const PetscReal x[], PetscInt nl, const PetscReal lambdas[], PetscInt folds, NMLinearFit *fit)
+PetscErrorCode NMLinearFitCheck(PetscInt n, PetscInt t, PetscInt nl, const PetscReal lambdas[], PetscInt folds)
 {
-  const PetscInt m = t - 1;
-  PetscReal     *sse, *sse_ar, *sse_zero, *sst, *d, *A, *c, *xk, *work, *cov, best = PETSC_MAX_REAL, sv2 = 0;
-  NMComplex     *ev;
-  PetscInt       ibest = 0;
-  lapack_int     info;
-
-  PetscFunctionBeginUser;
-  PetscCall(PetscMemzero(fit, sizeof(*fit)));
+  PetscFunctionBegin;
   PetscCheck(n >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "linear fit: no regions");
   PetscCheck(t >= n + 2, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "linear fit: %" PetscInt_FMT " samples are too few for %" PetscInt_FMT " regions: x_{t+1} = A x_t + c has n + 1 = %" PetscInt_FMT " coefficients per region and needs t >= n + 2 = %" PetscInt_FMT " samples", t, n, n + 1, n + 2);
   PetscCheck(nl >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "linear fit: give at least one ridge penalty");
   for (PetscInt l = 0; l < nl; l++) PetscCheck(lambdas[l] >= 0 && !PetscIsInfOrNanReal(lambdas[l]), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "linear fit: ridge penalty %g (entry %" PetscInt_FMT " of the grid) must be finite and >= 0", (double)lambdas[l], l);
   PetscCheck(folds >= 2 && folds <= t / 2, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "linear fit: %" PetscInt_FMT " cross-validation folds: need 2 <= folds <= t/2 = %" PetscInt_FMT, folds, t / 2);
-  PetscCall(NMAnalysisCheckSeries(n, t, x, "linear fit"));
+  PetscFunctionReturn(0);
+}
 
-  PetscCall(PetscMalloc1(n * n, &fit->A));
+PetscErrorCode NMLinearFitAllocate(PetscInt n, NMLinearFit *fit)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscMemzero(fit, sizeof(*fit)));
   PetscCall(PetscMalloc1(n, &fit->c));
   PetscCall(PetscMalloc1(n, &fit->r2));
   PetscCall(PetscMalloc1(n, &fit->r2_zero));
@@ -179,9 +181,105 @@ PetscErrorCode NMAnalysisLinearFit(PetscInt n, PetscInt t, const PetscReal x[], 
   PetscCall(PetscMalloc1(n, &fit->eig_im));
   PetscCall(PetscMalloc1(n, &fit->sv));
   PetscCall(PetscMalloc1(n, &fit->trunc_err));
-  PetscCall(PetscCalloc4(nl * n, &sse, n, &sse_ar, n, &sse_zero, n, &sst));
+  PetscFunctionReturn(0);
+}
+
+PetscInt NMRidgeBestPenalty(PetscInt nl, PetscInt n, const PetscReal sse[])
+{
+  PetscReal best  = PETSC_MAX_REAL;
+  PetscInt  ibest = 0;
+
+  for (PetscInt l = 0; l < nl; l++) {
+    PetscReal total = 0;
+    for (PetscInt i = 0; i < n; i++) total += sse[l * n + i];
+    if (total < best) {
+      best  = total;
+      ibest = l;
+    }
+  }
+  return ibest;
+}
+
+/* R^2 = 1 - SS_res / SS_tot per region over all pairs; SS_res of the model and of AR(1)
+   from the held-out blocks (cross-validated), of zero change (no parameters) directly. */
+PetscErrorCode NMLinearFitScores(PetscInt n, PetscInt t, const PetscReal x[], const PetscReal sse[], const PetscReal sse_ar[], PetscReal r2[], PetscReal r2_ar1[], PetscReal r2_zero[])
+{
+  const PetscInt m = t - 1;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < n; i++) {
+    const PetscReal *row = x + i * t;
+    PetscReal        yb = 0, sst = 0, sse_zero = 0;
+    for (PetscInt k = 0; k < m; k++) yb += row[k + 1];
+    yb /= m;
+    for (PetscInt k = 0; k < m; k++) {
+      sst += PetscSqr(row[k + 1] - yb);
+      sse_zero += PetscSqr(row[k + 1] - row[k]);
+    }
+    /* sst > 0: x_1..x_{t-1} constant with x_0 different would pass the series check */
+    PetscCheck(sst > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "linear fit: region %" PetscInt_FMT " is constant after its first sample; R^2 is undefined", i);
+    r2[i]      = 1 - sse[i] / sst;
+    r2_ar1[i]  = 1 - sse_ar[i] / sst;
+    r2_zero[i] = 1 - sse_zero / sst;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMLinearFitEigenvalues(PetscInt n, const PetscReal A[], PetscReal re[], PetscReal im[])
+{
+  PetscReal *work;
+  NMComplex *ev;
+  lapack_int info;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(n * n, &work, n, &ev));
+  PetscCall(PetscArraycpy(work, A, n * n));
+  info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', (lapack_int)n, work, (lapack_int)n, re, im, NULL, 1, NULL, 1);
+  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "linear fit: LAPACK dgeev failed on A (info %d)", (int)info);
+  for (PetscInt i = 0; i < n; i++) {
+    ev[i].re = re[i];
+    ev[i].im = im[i];
+  }
+  qsort(ev, (size_t)n, sizeof(NMComplex), NMCompareEigenvalues);
+  for (PetscInt i = 0; i < n; i++) {
+    re[i] = ev[i].re;
+    im[i] = ev[i].im;
+  }
+  PetscCall(PetscFree2(work, ev));
+  PetscFunctionReturn(0);
+}
+
+/* Eckart-Young: the best rank-r approximation of A keeps its r largest singular
+   triplets, with relative Frobenius error sqrt(sum_{i>r} s_i^2 / sum_i s_i^2). The tail
+   sums run from the smallest value up, so no cancellation. */
+void NMLinearFitSpectralSummary(PetscInt n, const PetscReal cov[], NMLinearFit *fit)
+{
+  PetscReal sv2 = 0, tail = 0;
+
+  for (PetscInt i = 0; i < n; i++) sv2 += fit->sv[i] * fit->sv[i];
+  for (PetscInt r = n; r >= 1; r--) {
+    fit->trunc_err[r - 1] = sv2 > 0 ? PetscSqrtReal(tail / sv2) : 0;
+    tail += fit->sv[r - 1] * fit->sv[r - 1];
+  }
+  fit->effective_rank      = NMEffectiveRank(n, fit->sv);
+  fit->participation_ratio = NMParticipationRatio(n, cov);
+}
+
+PetscErrorCode NMAnalysisLinearFit(PetscInt n, PetscInt t, const PetscReal x[], PetscInt nl, const PetscReal lambdas[], PetscInt folds, NMLinearFit *fit)
+{
+  const PetscInt m = t - 1;
+  PetscReal     *sse, *sse_ar, *d, *A, *c, *xk, *work, *cov;
+  lapack_int     info;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(fit, sizeof(*fit)));
+  PetscCall(NMLinearFitCheck(n, t, nl, lambdas, folds));
+  PetscCall(NMAnalysisCheckSeries(n, t, x, "linear fit"));
+  PetscCall(NMLinearFitAllocate(n, fit));
+  PetscCall(PetscMalloc1(n * n, &fit->A));
+  PetscCall(PetscCalloc2(nl * n, &sse, n, &sse_ar));
   PetscCall(PetscMalloc5(n, &d, n * n, &A, n, &c, n, &xk, n * n, &work));
-  PetscCall(PetscMalloc2(n, &cov, n, &ev));
+  PetscCall(PetscMalloc1(n, &cov));
 
   /* k-fold cross-validation over contiguous blocks of pairs: fit on the other pairs,
      score the one-step prediction of the block, for every penalty of the grid. */
@@ -196,33 +294,10 @@ PetscErrorCode NMAnalysisLinearFit(PetscInt n, PetscInt t, const PetscReal x[], 
     PetscCall(NMRidgePathDestroy(&p));
     NMAR1Errors(n, t, x, v0, v1, sse_ar);
   }
-  for (PetscInt l = 0; l < nl; l++) {
-    PetscReal total = 0;
-    for (PetscInt i = 0; i < n; i++) total += sse[l * n + i];
-    if (total < best) {
-      best  = total;
-      ibest = l;
-    }
-  }
-  fit->lambda = lambdas[ibest];
-
-  /* R^2 = 1 - SS_res / SS_tot per region over all pairs; SS_res of the model and of
-     AR(1) from the held-out blocks (cross-validated), of zero change (no parameters)
-     directly. */
-  for (PetscInt i = 0; i < n; i++) {
-    const PetscReal *row = x + i * t;
-    PetscReal        yb  = 0;
-    for (PetscInt k = 0; k < m; k++) yb += row[k + 1];
-    yb /= m;
-    for (PetscInt k = 0; k < m; k++) {
-      sst[i] += PetscSqr(row[k + 1] - yb);
-      sse_zero[i] += PetscSqr(row[k + 1] - row[k]);
-    }
-    /* sst > 0: x_1..x_{t-1} constant with x_0 different would pass the check above */
-    PetscCheck(sst[i] > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "linear fit: region %" PetscInt_FMT " is constant after its first sample; R^2 is undefined", i);
-    fit->r2[i]      = 1 - sse[ibest * n + i] / sst[i];
-    fit->r2_ar1[i]  = 1 - sse_ar[i] / sst[i];
-    fit->r2_zero[i] = 1 - sse_zero[i] / sst[i];
+  {
+    const PetscInt ibest = NMRidgeBestPenalty(nl, n, sse);
+    fit->lambda          = lambdas[ibest];
+    PetscCall(NMLinearFitScores(n, t, x, sse + ibest * n, sse_ar, fit->r2, fit->r2_ar1, fit->r2_zero));
   }
 
   /* Refit on every pair with the penalty chosen. */
@@ -234,40 +309,16 @@ PetscErrorCode NMAnalysisLinearFit(PetscInt n, PetscInt t, const PetscReal x[], 
   }
 
   /* Spectrum of A (dgeev), sorted by modulus; singular values (dgesdd, descending). */
-  PetscCall(PetscArraycpy(work, fit->A, n * n));
-  info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', (lapack_int)n, work, (lapack_int)n, fit->eig_re, fit->eig_im, NULL, 1, NULL, 1);
-  PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "linear fit: LAPACK dgeev failed on A (info %d)", (int)info);
-  for (PetscInt i = 0; i < n; i++) {
-    ev[i].re = fit->eig_re[i];
-    ev[i].im = fit->eig_im[i];
-  }
-  qsort(ev, (size_t)n, sizeof(NMComplex), NMCompareEigenvalues);
-  for (PetscInt i = 0; i < n; i++) {
-    fit->eig_re[i] = ev[i].re;
-    fit->eig_im[i] = ev[i].im;
-  }
+  PetscCall(NMLinearFitEigenvalues(n, fit->A, fit->eig_re, fit->eig_im));
   PetscCall(PetscArraycpy(work, fit->A, n * n));
   info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'N', (lapack_int)n, (lapack_int)n, work, (lapack_int)n, fit->sv, NULL, 1, NULL, (lapack_int)n);
   PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "linear fit: LAPACK dgesdd failed on A (info %d)", (int)info);
-
-  /* Eckart-Young: the best rank-r approximation of A keeps its r largest singular
-     triplets, with relative Frobenius error sqrt(sum_{i>r} s_i^2 / sum_i s_i^2). The
-     tail sums run from the smallest value up, so no cancellation. */
-  for (PetscInt i = 0; i < n; i++) sv2 += fit->sv[i] * fit->sv[i];
-  {
-    PetscReal tail = 0;
-    for (PetscInt r = n; r >= 1; r--) {
-      fit->trunc_err[r - 1] = sv2 > 0 ? PetscSqrtReal(tail / sv2) : 0;
-      tail += fit->sv[r - 1] * fit->sv[r - 1];
-    }
-  }
-  fit->effective_rank = NMEffectiveRank(n, fit->sv);
   PetscCall(NMAnalysisPCA(n, t, x, 0, cov, NULL, NULL));
-  fit->participation_ratio = NMParticipationRatio(n, cov);
+  NMLinearFitSpectralSummary(n, cov, fit);
 
-  PetscCall(PetscFree4(sse, sse_ar, sse_zero, sst));
+  PetscCall(PetscFree2(sse, sse_ar));
   PetscCall(PetscFree5(d, A, c, xk, work));
-  PetscCall(PetscFree2(cov, ev));
+  PetscCall(PetscFree(cov));
   PetscFunctionReturn(0);
 }
 

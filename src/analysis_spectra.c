@@ -1,12 +1,10 @@
 /* Spectra of one subject's time series (n regions x t samples, row-major): the Welch
    power spectral density of each region, and the eigen-spectrum of the covariance (PCA)
    with its participation ratio and effective rank. See docs/analysis.md. */
-#include <netmass/analysis.h>
+#include "analysis_impl.h"
 #include <lapacke.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fft_real.h>
-
-PETSC_INTERN PetscErrorCode NMAnalysisCheckSeries(PetscInt n, PetscInt t, const PetscReal x[], const char what[]); /* analysis_fc.c */
 
 /* Welch's method (P. D. Welch, IEEE Trans. Audio Electroacoust. 15:70, 1967), with the
    conventions of scipy.signal.welch(x, fs, nperseg=nseg) so results can be compared:
@@ -104,7 +102,7 @@ static PetscErrorCode NMCovariance(PetscInt n, PetscInt t, const PetscReal x[], 
    value) is positive. Any of the outputs may be NULL. */
 PetscErrorCode NMAnalysisPCA(PetscInt n, PetscInt t, const PetscReal x[], PetscInt k, PetscReal eigenvalues[], PetscReal explained[], PetscReal components[])
 {
-  PetscReal *c, *l, sum = 0;
+  PetscReal *c, *l;
   lapack_int info;
 
   PetscFunctionBeginUser;
@@ -114,13 +112,7 @@ PetscErrorCode NMAnalysisPCA(PetscInt n, PetscInt t, const PetscReal x[], PetscI
   PetscCall(NMCovariance(n, t, x, c));
   info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, components && k > 0 ? 'V' : 'N', 'U', (lapack_int)n, c, (lapack_int)n, l);
   PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "PCA: LAPACK dsyevd failed (info %d)", (int)info);
-  /* ascending from LAPACK: entry j of the output is LAPACK's n-1-j */
-  for (PetscInt j = 0; j < n; j++) sum += PetscMax(0, l[j]);
-  for (PetscInt j = 0; j < n; j++) {
-    const PetscReal lj = PetscMax(0, l[n - 1 - j]);
-    if (eigenvalues) eigenvalues[j] = lj;
-    if (explained) explained[j] = sum > 0 ? lj / sum : 0;
-  }
+  NMPCASpectrum(n, n, l, eigenvalues, explained);
   if (components)
     for (PetscInt j = 0; j < k; j++) {
       const PetscInt col = n - 1 - j;
@@ -132,6 +124,19 @@ PetscErrorCode NMAnalysisPCA(PetscInt n, PetscInt t, const PetscReal x[], PetscI
     }
   PetscCall(PetscFree2(c, l));
   PetscFunctionReturn(0);
+}
+
+void NMPCASpectrum(PetscInt n, PetscInt m, const PetscReal l[], PetscReal eigenvalues[], PetscReal explained[])
+{
+  PetscReal sum = 0;
+
+  /* ascending from LAPACK: entry j < m of the output is LAPACK's m-1-j */
+  for (PetscInt j = 0; j < m; j++) sum += PetscMax(0, l[j]);
+  for (PetscInt j = 0; j < n; j++) {
+    const PetscReal lj = j < m ? PetscMax(0, l[m - 1 - j]) : 0;
+    if (eigenvalues) eigenvalues[j] = lj;
+    if (explained) explained[j] = sum > 0 ? lj / sum : 0;
+  }
 }
 
 /* (sum l)^2 / sum l^2: between 1 (one nonzero value) and n (all equal); 0 if all are 0. */

@@ -2,37 +2,22 @@
    (ridge fit of x_{t+1} = A x_t + c) of every subject of a cohort file, or of one
    simulation, written to a netmass-analysis file. See docs/analysis.md.
 
-   Subject s is analysed by rank s % size (read with one collective read per round of
-   `size` subjects), every result is gathered on rank 0 in subject order and written from
-   there: the file is the same at any rank count. */
-#include <netmass/analysis.h>
+   Up to -analyze_scalapack_threshold regions (the LAPACK path, here): subject s is
+   analysed by rank s % size (read with one collective read per round of `size`
+   subjects), every result is gathered on rank 0 in subject order and written from there:
+   the file is the same at any rank count. Above it, every rank works on each subject on a
+   ScaLAPACK process grid (src/cmd_analyze_dist.c) and writes the same datasets. */
 #include <netmass/cohort.h>
-#include <netmass/h5file.h>
 #include <netmass/simulator.h>
 #include <netmass/sys.h>
 #include <petsctime.h>
+#include "cmd_analyze.h"
 #include "commands.h"
 
-#define NM_FORMAT_ANALYSIS "netmass-analysis"
-#define NM_ANALYZE_MAX_LAMBDAS 64
 #define NM_ANALYZE_MAX_WINDOWS 4096 /* FCD is nwin x nwin per subject */
 #define NM_NO_PROBLEM ((PetscInt64)INT64_MAX)
 
 static const char *const NMAnalyzeDatasets[] = {"bold", "raw", "tavg", "NMAnalyzeDataset", "NM_ANALYZE_", NULL};
-
-typedef struct {
-  /* input */
-  char       in[PETSC_MAX_PATH_LEN], dataset[8], units[64], state_name[64];
-  PetscBool  cohort;             /* netmass-cohort (S x N x T) or netmass-simulation */
-  PetscInt   S, n, t, nstate, state;
-  PetscReal  dt;
-  char     **ids, **labels;      /* S subject ids; n region labels (NULL if none) */
-  /* settings */
-  PetscInt   window, step, nwin, nseg, nf, k, folds, nl;
-  PetscReal  lambdas[NM_ANALYZE_MAX_LAMBDAS];
-  /* one record of P values per subject, at these offsets */
-  PetscInt   o_fc, o_fcd, o_psd, o_eig, o_expl, o_comp, o_A, o_c, o_r2, o_r2z, o_r2a, o_ere, o_eim, o_sv, o_trunc, o_scalar, P;
-} NMAnalyze;
 
 /* Rows [s, s+1) of a cohort's bold (or nothing for s < 0) into x (n x t); for a
    simulation (one subject), rank 0 reads the whole monitor, takes state `state` and
@@ -55,16 +40,18 @@ static PetscErrorCode NMAnalyzeRead(NMAnalyze *a, NMFile f, PetscInt s, PetscRea
   PetscFunctionReturn(0);
 }
 
-/* Every rank checks its subject's series (NaN/Inf, constant regions); the first problem
-   in subject order is reported by every rank, so the error is collective. */
-static PetscErrorCode NMAnalyzeValidate(MPI_Comm comm, NMAnalyze *a, PetscInt s, const PetscReal x[])
+/* Every rank checks its rows (regions rows[0..nrows-1], or all if rows is NULL) of
+   subject s's series (NaN/Inf, constant regions); the first problem in subject and
+   region order is reported by every rank, so the error is collective. */
+PetscErrorCode NMAnalyzeValidate(MPI_Comm comm, NMAnalyze *a, PetscInt s, PetscInt nrows, const PetscInt rows[], const PetscReal x[])
 {
   PetscInt64 key = NM_NO_PROBLEM, info[3] = {-1, -1, -1};
   PetscReal  value = 0;
 
   PetscFunctionBeginUser;
-  for (PetscInt i = 0; s >= 0 && i < a->n && key == NM_NO_PROBLEM; i++) {
-    const PetscReal *row = x + i * a->t;
+  for (PetscInt l = 0; s >= 0 && l < nrows && key == NM_NO_PROBLEM; l++) {
+    const PetscReal *row = x + l * a->t;
+    const PetscInt   i   = rows ? rows[l] : l;
     PetscInt         k   = 1;
     for (PetscInt j = 0; j < a->t; j++)
       if (PetscIsInfOrNanReal(row[j])) {
@@ -238,24 +225,14 @@ static PetscErrorCode NMAnalyzeOpenInput(MPI_Comm comm, NMAnalyze *a, PetscBool 
   PetscFunctionReturn(0);
 }
 
-/* Write every quantity of the gathered records `all` (S x P, rank 0) to `path`. */
-static PetscErrorCode NMAnalyzeWrite(MPI_Comm comm, NMAnalyze *a, const PetscReal all[], const char path[])
+PetscErrorCode NMAnalyzeQuantities(NMAnalyze *a, NMAnalyzeQuantity q[], PetscInt *nq)
 {
-  const PetscInt n = a->n, S = a->S;
-  PetscMPIInt    rank;
-  NMFile         f;
-  char           source[PETSC_MAX_PATH_LEN + 128], u2[80], psd_units[96];
-  PetscReal     *buf, *freq;
-  PetscInt       rows;
-  struct {
-    const char *name;
-    PetscInt    ndim, dims[2], offset;
-    const char *dimnames[3], *units, *description;
-  } q[] = {
+  const PetscInt          n = a->n;
+  const NMAnalyzeQuantity all[NM_ANALYZE_MAX_QUANTITIES] = {
     {"fc",                  2, {n, n},             a->o_fc,         {"region", "region"},        "1",       "Pearson correlation between the regions' time series"},
     {"fcd",                 2, {a->nwin, a->nwin}, a->o_fcd,        {"window", "window"},        "1",       "FCD (Hansen et al. 2015): correlation between the FC upper triangles of two windows"},
-    {"psd",                 2, {n, a->nf},         a->o_psd,        {"region", "frequency"},     psd_units, "Welch power spectral density, one-sided, Hann window, 50 % overlap; frequencies in dataset 'frequency'"},
-    {"pca_eigenvalues",     1, {n},                a->o_eig,        {"component"},               u2,        "eigenvalues of the covariance of the regions, descending"},
+    {"psd",                 2, {n, a->nf},         a->o_psd,        {"region", "frequency"},     a->psd_units, "Welch power spectral density, one-sided, Hann window, 50 % overlap; frequencies in dataset 'frequency'"},
+    {"pca_eigenvalues",     1, {n},                a->o_eig,        {"component"},               a->u2,     "eigenvalues of the covariance of the regions, descending"},
     {"pca_explained",       1, {n},                a->o_expl,       {"component"},               "1",       "fraction of the total variance each principal component explains"},
     {"pca_components",      2, {n, a->k},          a->o_comp,       {"region", "component"},     "1",       "unit eigenvectors of the covariance (columns), largest entry positive"},
     {"A",                   2, {n, n},             a->o_A,          {"receiver", "emitter"},     "1",       "linear effective connectivity: x_{t+1} = A x_t + c, ridge fit (A[r, e]: effect of region e on region r one sample later)"},
@@ -273,20 +250,27 @@ static PetscErrorCode NMAnalyzeWrite(MPI_Comm comm, NMAnalyze *a, const PetscRea
   };
 
   PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  rows = rank ? 0 : S;
-  if (a->units[0]) {
-    PetscCall(PetscSNPrintf(u2, sizeof(u2), "(%s)^2", a->units));
-    PetscCall(PetscSNPrintf(psd_units, sizeof(psd_units), "(%s)^2/Hz", a->units));
-  } else {
-    PetscCall(PetscStrncpy(u2, "(units of x)^2", sizeof(u2)));
-    PetscCall(PetscStrncpy(psd_units, "(units of x)^2/Hz", sizeof(psd_units)));
+  *nq = 0;
+  for (PetscInt d = 0; d < NM_ANALYZE_MAX_QUANTITIES; d++) {
+    if (!strcmp(all[d].name, "fcd") && !a->nwin) continue;
+    if (!strcmp(all[d].name, "pca_components") && !a->k) continue;
+    q[(*nq)++] = all[d];
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMAnalyzeFileBegin(MPI_Comm comm, NMAnalyze *a, const char path[], NMFile *file)
+{
+  NMFile f;
+  char   source[PETSC_MAX_PATH_LEN + 128];
+
+  PetscFunctionBeginUser;
   if (a->cohort) PetscCall(PetscSNPrintf(source, sizeof(source), "netmass analyze of %s, dataset bold", a->in));
   else if (!strcmp(a->dataset, "bold")) PetscCall(PetscSNPrintf(source, sizeof(source), "netmass analyze of the simulation %s, dataset bold", a->in));
   else PetscCall(PetscSNPrintf(source, sizeof(source), "netmass analyze of the simulation %s, dataset %s, state %" PetscInt_FMT " (%s)", a->in, a->dataset, a->state, a->state_name));
 
   PetscCall(NMFileCreate(comm, path, NM_FORMAT_ANALYSIS, &f));
+  *file = f;
   PetscCall(NMFileSetAttributeString(f, "/", "source", source));
   PetscCall(NMFileSetAttributeString(f, "/", "input", a->in));
   PetscCall(NMFileSetAttributeString(f, "/", "dataset", a->dataset));
@@ -294,8 +278,8 @@ static PetscErrorCode NMAnalyzeWrite(MPI_Comm comm, NMAnalyze *a, const PetscRea
     PetscCall(NMFileSetAttributeInt(f, "/", "state", a->state));
     PetscCall(NMFileSetAttributeString(f, "/", "state_name", a->state_name));
   }
-  PetscCall(NMFileSetAttributeInt(f, "/", "n_subjects", S));
-  PetscCall(NMFileSetAttributeInt(f, "/", "n_regions", n));
+  PetscCall(NMFileSetAttributeInt(f, "/", "n_subjects", a->S));
+  PetscCall(NMFileSetAttributeInt(f, "/", "n_regions", a->n));
   PetscCall(NMFileSetAttributeInt(f, "/", "n_samples", a->t));
   PetscCall(NMFileSetAttributeReal(f, "/", "dt", a->dt));
   PetscCall(NMFileSetAttributeInt(f, "/", "fcd_window", a->nwin ? a->window : 0));
@@ -303,14 +287,61 @@ static PetscErrorCode NMAnalyzeWrite(MPI_Comm comm, NMAnalyze *a, const PetscRea
   PetscCall(NMFileSetAttributeInt(f, "/", "welch_segment", a->nseg));
   PetscCall(NMFileSetAttributeInt(f, "/", "pca_components", a->k));
   PetscCall(NMFileSetAttributeInt(f, "/", "cv_folds", a->folds));
-  PetscCall(NMFileWriteStrings(f, "subject_ids", S, (const char *const *)a->ids, "subject"));
-  if (a->labels) PetscCall(NMFileWriteStrings(f, "region_labels", n, (const char *const *)a->labels, "region"));
+  PetscCall(NMFileWriteStrings(f, "subject_ids", a->S, (const char *const *)a->ids, "subject"));
+  if (a->labels) PetscCall(NMFileWriteStrings(f, "region_labels", a->n, (const char *const *)a->labels, "region"));
+  PetscFunctionReturn(0);
+}
 
-  PetscCall(PetscMalloc2(rank ? 1 : S * a->P, &buf, a->nf, &freq));
-  for (size_t d = 0; d < sizeof(q) / sizeof(q[0]); d++) {
+PetscErrorCode NMAnalyzeFileEnd(MPI_Comm comm, NMAnalyze *a, NMFile *file)
+{
+  NMFile         f = *file;
+  PetscMPIInt    rank;
+  PetscReal     *freq;
+  const char    *fname[1] = {"frequency"}, *lname[1] = {"lambda"};
+  const PetscInt fd[1] = {a->nf}, ld[1] = {a->nl};
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(NMFileSetAttributeString(f, "fc_mean", "description", "FC averaged over subjects (plain mean of the correlations)"));
+  PetscCall(NMFileSetAttributeInt(f, "fc", "n_samples", a->t));
+  if (a->nwin) {
+    PetscCall(NMFileSetAttributeInt(f, "fcd", "window", a->window));
+    PetscCall(NMFileSetAttributeInt(f, "fcd", "step", a->step));
+    PetscCall(NMFileSetAttributeReal(f, "fcd", "window_s", a->window * a->dt));
+    PetscCall(NMFileSetAttributeReal(f, "fcd", "step_s", a->step * a->dt));
+  }
+  PetscCall(NMFileSetAttributeInt(f, "psd", "segment", a->nseg));
+  PetscCall(NMFileSetAttributeReal(f, "psd", "df", 1 / (a->nseg * a->dt)));
+  PetscCall(PetscMalloc1(a->nf, &freq));
+  for (PetscInt k = 0; k < a->nf; k++) freq[k] = k / (a->nseg * a->dt);
+  PetscCall(NMFileWriteReal(f, "frequency", 1, fd, fname, "Hz", 0, rank ? 0 : a->nf, freq));
+  PetscCall(NMFileSetAttributeString(f, "frequency", "description", "frequencies of the psd bins, k / (welch_segment dt)"));
+  PetscCall(NMFileWriteReal(f, "ridge_lambdas", 1, ld, lname, NULL, 0, rank ? 0 : a->nl, a->lambdas));
+  PetscCall(NMFileSetAttributeString(f, "ridge_lambdas", "description", "ridge penalties tried by cross-validation (on the sum of squared one-step errors)"));
+  PetscCall(NMFileSetAttributeInt(f, "r2", "cv_folds", a->folds));
+  PetscCall(PetscFree(freq));
+  PetscCall(NMFileCommit(file));
+  PetscFunctionReturn(0);
+}
+
+/* Write every quantity of the gathered records `all` (S x P, rank 0) to `path`. */
+static PetscErrorCode NMAnalyzeWrite(MPI_Comm comm, NMAnalyze *a, const PetscReal all[], const char path[])
+{
+  const PetscInt    n = a->n, S = a->S;
+  PetscMPIInt       rank;
+  NMFile            f;
+  PetscReal        *buf;
+  PetscInt          rows, nq;
+  NMAnalyzeQuantity q[NM_ANALYZE_MAX_QUANTITIES];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  rows = rank ? 0 : S;
+  PetscCall(NMAnalyzeQuantities(a, q, &nq));
+  PetscCall(NMAnalyzeFileBegin(comm, a, path, &f));
+  PetscCall(PetscMalloc1(rank ? 1 : S * a->P, &buf));
+  for (PetscInt d = 0; d < nq; d++) {
     PetscInt size = 1, dims[3] = {S, 0, 0};
-    if (!strcmp(q[d].name, "fcd") && !a->nwin) continue;
-    if (!strcmp(q[d].name, "pca_components") && !a->k) continue;
     for (PetscInt k = 0; k < q[d].ndim; k++) {
       size *= q[d].dims[k];
       dims[k + 1] = q[d].dims[k];
@@ -323,25 +354,6 @@ static PetscErrorCode NMAnalyzeWrite(MPI_Comm comm, NMAnalyze *a, const PetscRea
     }
     PetscCall(NMFileSetAttributeString(f, q[d].name, "description", q[d].description));
   }
-  PetscCall(NMFileSetAttributeInt(f, "fc", "n_samples", a->t));
-  if (a->nwin) {
-    PetscCall(NMFileSetAttributeInt(f, "fcd", "window", a->window));
-    PetscCall(NMFileSetAttributeInt(f, "fcd", "step", a->step));
-    PetscCall(NMFileSetAttributeReal(f, "fcd", "window_s", a->window * a->dt));
-    PetscCall(NMFileSetAttributeReal(f, "fcd", "step_s", a->step * a->dt));
-  }
-  PetscCall(NMFileSetAttributeInt(f, "psd", "segment", a->nseg));
-  PetscCall(NMFileSetAttributeReal(f, "psd", "df", 1 / (a->nseg * a->dt)));
-  for (PetscInt k = 0; k < a->nf; k++) freq[k] = k / (a->nseg * a->dt);
-  {
-    const char *fname[1] = {"frequency"}, *lname[1] = {"lambda"};
-    const PetscInt fd[1] = {a->nf}, ld[1] = {a->nl};
-    PetscCall(NMFileWriteReal(f, "frequency", 1, fd, fname, "Hz", 0, rank ? 0 : a->nf, freq));
-    PetscCall(NMFileSetAttributeString(f, "frequency", "description", "frequencies of the psd bins, k / (welch_segment dt)"));
-    PetscCall(NMFileWriteReal(f, "ridge_lambdas", 1, ld, lname, NULL, 0, rank ? 0 : a->nl, a->lambdas));
-    PetscCall(NMFileSetAttributeString(f, "ridge_lambdas", "description", "ridge penalties tried by cross-validation (on the sum of squared one-step errors)"));
-  }
-  PetscCall(NMFileSetAttributeInt(f, "r2", "cv_folds", a->folds));
   /* the pooled FC: mean over subjects */
   if (!rank) {
     for (PetscInt k = 0; k < n * n; k++) {
@@ -354,10 +366,113 @@ static PetscErrorCode NMAnalyzeWrite(MPI_Comm comm, NMAnalyze *a, const PetscRea
     const char    *names[2] = {"region", "region"};
     const PetscInt dims[2]  = {n, n};
     PetscCall(NMFileWriteReal(f, "fc_mean", 2, dims, names, "1", 0, rank ? 0 : n, buf));
-    PetscCall(NMFileSetAttributeString(f, "fc_mean", "description", "FC averaged over subjects (plain mean of the correlations)"));
   }
-  PetscCall(NMFileCommit(&f));
-  PetscCall(PetscFree2(buf, freq));
+  PetscCall(NMAnalyzeFileEnd(comm, a, &f));
+  PetscCall(PetscFree(buf));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMAnalyzePrintSubject(MPI_Comm comm, NMAnalyze *a, PetscInt s, PetscReal mean_fc, const PetscReal scalars[3], PetscReal eig_re0, PetscReal eig_im0, const PetscReal r2[], const PetscReal r2_ar1[], const PetscReal r2_zero[])
+{
+  char line[512];
+
+  PetscFunctionBeginUser;
+  PetscCall(NMFormat(line, sizeof(line), "  subject %s: mean FC %.3f; covariance PR %.1f; A: effective rank %.1f of %d, max |eigenvalue| %.3f, ridge lambda %g; one-step R^2 %.3f (AR(1) %.3f, zero change %.3f)", a->ids[s], (double)mean_fc, (double)scalars[1], (double)scalars[0], (int)a->n, (double)PetscSqrtReal(PetscSqr(eig_re0) + PetscSqr(eig_im0)), (double)scalars[2], (double)NMMean(a->n, r2), (double)NMMean(a->n, r2_ar1), (double)NMMean(a->n, r2_zero)));
+  PetscCall(PetscPrintf(comm, "%s\n", line));
+  PetscFunctionReturn(0);
+}
+
+/* The penalty at the edge of the grid means the cross-validated optimum may lie beyond it. */
+PetscErrorCode NMAnalyzePrintPenaltyNotes(MPI_Comm comm, NMAnalyze *a, const PetscReal chosen[])
+{
+  PetscReal lmax = a->lambdas[0], lmin = a->lambdas[0];
+  PetscInt  at_max = 0, at_min = 0;
+  char      note[256];
+
+  PetscFunctionBeginUser;
+  for (PetscInt l = 1; l < a->nl; l++) {
+    lmax = PetscMax(lmax, a->lambdas[l]);
+    lmin = PetscMin(lmin, a->lambdas[l]);
+  }
+  for (PetscInt s = 0; s < a->S; s++) {
+    at_max += a->nl > 1 && chosen[s] == lmax;
+    at_min += a->nl > 1 && chosen[s] == lmin && lmin > 0;
+  }
+  if (at_max) {
+    PetscCall(NMFormat(note, sizeof(note), "netmass analyze: note: for %d of %d subject(s) CV chose the largest penalty tried (%g); the optimum may be larger: extend -ridge_lambdas (e.g. 0,1,10,100,1000,10000)", (int)at_max, (int)a->S, (double)lmax));
+    PetscCall(PetscPrintf(comm, "%s\n", note));
+  }
+  if (at_min) {
+    PetscCall(NMFormat(note, sizeof(note), "netmass analyze: note: for %d of %d subject(s) CV chose the smallest penalty tried (%g); the optimum may be smaller: add 0 or smaller values to -ridge_lambdas", (int)at_min, (int)a->S, (double)lmin));
+    PetscCall(PetscPrintf(comm, "%s\n", note));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The LAPACK path: subject s on rank s % size, the records gathered on rank 0 and
+   written from there. Closes the input f. */
+static PetscErrorCode NMAnalyzeLocal(MPI_Comm comm, NMAnalyze *a, NMFile *f, const char out[])
+{
+  PetscMPIInt    rank, size;
+  PetscReal     *x, *mine, *all = NULL;
+  PetscInt       nmine, rounds;
+  PetscLogDouble t0, t1;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  nmine  = rank < a->S ? (a->S - rank + size - 1) / size : 0;
+  rounds = (a->S + size - 1) / size;
+  PetscCheck((PetscInt64)a->S * a->P <= PETSC_MPI_INT_MAX, comm, PETSC_ERR_SUP, "%" PetscInt_FMT " subjects x %" PetscInt_FMT " values per subject are too many to gather on one rank; analyse the cohort in parts", a->S, a->P);
+  PetscCall(PetscTime(&t0));
+  PetscCall(PetscMalloc2(a->n * a->t, &x, nmine * a->P + 1, &mine));
+  for (PetscInt r = 0; r < rounds; r++) {
+    const PetscInt s = r * size + rank < a->S ? r * size + rank : -1;
+    PetscCall(NMAnalyzeRead(a, *f, s, x));
+    PetscCall(NMAnalyzeValidate(comm, a, s, a->n, NULL, x));
+    if (s >= 0) PetscCall(NMAnalyzeSubject(a, x, mine + r * a->P));
+  }
+  PetscCall(NMFileDestroy(f));
+  PetscCall(PetscTime(&t1));
+
+  /* Gather: rank p sends its records (subjects p, p + size, ...) in order. */
+  {
+    PetscMPIInt *counts = NULL, *displs = NULL, mycount = (PetscMPIInt)(nmine * a->P);
+    PetscReal   *packed = NULL;
+    if (!rank) {
+      PetscCall(PetscMalloc3(size, &counts, size, &displs, a->S * a->P, &packed));
+      PetscCall(PetscMalloc1(a->S * a->P, &all));
+      for (PetscMPIInt p = 0; p < size; p++) {
+        counts[p] = (PetscMPIInt)((p < a->S ? (a->S - p + size - 1) / size : 0) * a->P);
+        displs[p] = p ? displs[p - 1] + counts[p - 1] : 0;
+      }
+    }
+    PetscCallMPI(MPI_Gatherv(mine, mycount, MPIU_REAL, packed, counts, displs, MPIU_REAL, 0, comm));
+    if (!rank)
+      for (PetscInt s = 0; s < a->S; s++) PetscCall(PetscArraycpy(all + s * a->P, packed + displs[s % size] + (s / size) * a->P, a->P));
+    if (!rank) PetscCall(PetscFree3(counts, displs, packed));
+  }
+  /* One line per subject (rank 0 holds them all). */
+  if (!rank) {
+    PetscReal *chosen;
+    PetscCall(PetscMalloc1(a->S, &chosen));
+    for (PetscInt s = 0; s < a->S; s++) {
+      const PetscReal *r   = all + s * a->P;
+      PetscReal        mfc = 0;
+      for (PetscInt i = 0; i < a->n; i++)
+        for (PetscInt j = 0; j < a->n; j++)
+          if (i != j) mfc += r[a->o_fc + i * a->n + j];
+      mfc /= a->n > 1 ? a->n * (a->n - 1) : 1;
+      PetscCall(NMAnalyzePrintSubject(PETSC_COMM_SELF, a, s, mfc, r + a->o_scalar, r[a->o_ere], r[a->o_eim], r + a->o_r2, r + a->o_r2a, r + a->o_r2z));
+      chosen[s] = r[a->o_scalar + 2];
+    }
+    PetscCall(NMAnalyzePrintPenaltyNotes(PETSC_COMM_SELF, a, chosen));
+    PetscCall(PetscFree(chosen));
+  }
+  PetscCall(NMAnalyzeWrite(comm, a, all, out));
+  PetscCall(PetscPrintf(comm, "netmass analyze: %" PetscInt_FMT " subject(s) in %.2f s; wrote %s\n", a->S, t1 - t0, out));
+  PetscCall(PetscFree2(x, mine));
+  if (!rank) PetscCall(PetscFree(all));
   PetscFunctionReturn(0);
 }
 
@@ -368,10 +483,10 @@ PetscErrorCode NMCommandAnalyze(MPI_Comm comm)
   char           out[PETSC_MAX_PATH_LEN] = "";
   PetscBool      help, state_set, window_set, step_set, nseg_set, k_set, lambdas_set;
   PetscInt       dataset = 0, state = 0, window = 0, step = 0, nseg = 256, k = 10, nl = NM_ANALYZE_MAX_LAMBDAS;
-  PetscMPIInt    rank, size;
-  PetscReal     *x, *mine, *all = NULL;
-  PetscInt       nmine, rounds;
+  PetscMPIInt    size;
+  PetscInt       threshold = 1000;
   PetscLogDouble t0, t1;
+  NMDistGrid     grid;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&a, sizeof(a)));
@@ -391,13 +506,21 @@ PetscErrorCode NMCommandAnalyze(MPI_Comm comm)
   PetscCall(PetscOptionsInt("-pca_components", "Principal components to save (default 10 or n if fewer)", NULL, k, &k, &k_set));
   PetscCall(PetscOptionsRealArray("-ridge_lambdas", "Ridge penalties tried by cross-validation (default 0,1,10,100,1000,10000)", NULL, a.lambdas, &nl, &lambdas_set));
   PetscCall(PetscOptionsInt("-cv_folds", "Cross-validation folds (contiguous blocks of time)", NULL, a.folds, &a.folds, NULL));
+  PetscCall(PetscOptionsInt("-analyze_scalapack_threshold", "Regions above which every rank works on each subject on a ScaLAPACK process grid (0: always)", NULL, threshold, &threshold, NULL));
   PetscOptionsEnd();
+  PetscCall(NMDistGridCreate(comm, &grid));
+  PetscCall(NMDistGridSetFromOptions(grid));
   PetscCall(NMCheckUnusedOptions(comm, "analyze"));
   PetscCall(NMHelpRequested(&help));
-  if (help) PetscFunctionReturn(0);
+  if (help) {
+    PetscCall(NMDistGridDestroy(&grid));
+    PetscFunctionReturn(0);
+  }
 
   PetscCheck(a.in[0], comm, PETSC_ERR_ARG_WRONG, "missing option -i: give the time series, e.g. -i cohort.h5 (netmass import) or -i sim.h5 (netmass simulate)");
   PetscCheck(out[0], comm, PETSC_ERR_ARG_WRONG, "missing option -o: give the output HDF5 file, e.g. -o analysis.h5");
+  PetscCheck(threshold >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-analyze_scalapack_threshold %" PetscInt_FMT ": a number of regions >= 0 (0: always the distributed path)", threshold);
+  PetscCall(NMDistGridSetUp(grid)); /* checks -analyze_grid against the rank count */
   if (!lambdas_set) nl = 6;
   PetscCheck(nl >= 1, comm, PETSC_ERR_ARG_WRONG, "-ridge_lambdas needs at least one value, e.g. -ridge_lambdas 0,0.1,1,10");
   for (PetscInt l = 0; l < nl; l++) PetscCheck(a.lambdas[l] >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-ridge_lambdas: %g is negative; ridge penalties must be >= 0", (double)a.lambdas[l]);
@@ -405,6 +528,13 @@ PetscErrorCode NMCommandAnalyze(MPI_Comm comm)
   PetscCall(PetscStrncpy(a.dataset, NMAnalyzeDatasets[dataset], sizeof(a.dataset)));
   a.state = state;
   PetscCall(NMAnalyzeOpenInput(comm, &a, state_set, &f));
+  if (a.units[0]) {
+    PetscCall(PetscSNPrintf(a.u2, sizeof(a.u2), "(%s)^2", a.units));
+    PetscCall(PetscSNPrintf(a.psd_units, sizeof(a.psd_units), "(%s)^2/Hz", a.units));
+  } else {
+    PetscCall(PetscStrncpy(a.u2, "(units of x)^2", sizeof(a.u2)));
+    PetscCall(PetscStrncpy(a.psd_units, "(units of x)^2/Hz", sizeof(a.psd_units)));
+  }
 
   /* Settings that depend on the series. */
   PetscCheck(a.t >= a.n + 2, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s: '%s' has %" PetscInt_FMT " samples; the linear fit of %" PetscInt_FMT " regions needs at least n + 2 = %" PetscInt_FMT, a.in, a.dataset, a.t, a.n, a.n + 2);
@@ -461,80 +591,24 @@ PetscErrorCode NMCommandAnalyze(MPI_Comm comm)
     a.o_scalar = o, o += 3;
     a.P        = o;
   }
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
-  nmine  = rank < a.S ? (a.S - rank + size - 1) / size : 0;
-  rounds = (a.S + size - 1) / size;
-  PetscCheck((PetscInt64)a.S * a.P <= PETSC_MPI_INT_MAX, comm, PETSC_ERR_SUP, "%" PetscInt_FMT " subjects x %" PetscInt_FMT " values per subject are too many to gather on one rank; analyse the cohort in parts", a.S, a.P);
   PetscCall(PetscPrintf(comm, "netmass analyze: %s, '%s': %" PetscInt_FMT " subject(s) x %" PetscInt_FMT " regions x %" PetscInt_FMT " samples, dt %g s; FCD %s; Welch segment %" PetscInt_FMT "; ridge over %" PetscInt_FMT " penalties, %" PetscInt_FMT "-fold CV; %d rank(s)\n", a.in, a.dataset, a.S, a.n, a.t, (double)a.dt, a.nwin ? "on" : "off", a.nseg, a.nl, a.folds, (int)size));
   if (a.nwin) PetscCall(PetscPrintf(comm, "  FCD: %" PetscInt_FMT " windows of %" PetscInt_FMT " samples every %" PetscInt_FMT "\n", a.nwin, a.window, a.step));
-
-  PetscCall(PetscTime(&t0));
-  PetscCall(PetscMalloc2(a.n * a.t, &x, nmine * a.P + 1, &mine));
-  for (PetscInt r = 0; r < rounds; r++) {
-    const PetscInt s = r * size + rank < a.S ? r * size + rank : -1;
-    PetscCall(NMAnalyzeRead(&a, f, s, x));
-    PetscCall(NMAnalyzeValidate(comm, &a, s, x));
-    if (s >= 0) PetscCall(NMAnalyzeSubject(&a, x, mine + r * a.P));
+  if (a.n > threshold) {
+    PetscInt p, q, nb;
+    PetscCall(NMDistGridGetShape(grid, &p, &q, &nb));
+    PetscCall(PetscPrintf(comm, "  distributed path (%" PetscInt_FMT " regions > -analyze_scalapack_threshold %" PetscInt_FMT "): ScaLAPACK on a %" PetscInt_FMT "x%" PetscInt_FMT " grid, blocks of %" PetscInt_FMT "\n", a.n, threshold, p, q, nb));
+    PetscCall(PetscTime(&t0));
+    PetscCall(NMAnalyzeDistributed(comm, &a, f, grid, out));
+    PetscCall(PetscTime(&t1));
+    PetscCall(NMFileDestroy(&f));
+    PetscCall(PetscPrintf(comm, "netmass analyze: %" PetscInt_FMT " subject(s) in %.2f s; wrote %s\n", a.S, t1 - t0, out));
+  } else {
+    PetscCall(NMAnalyzeLocal(comm, &a, &f, out));
   }
-  PetscCall(NMFileDestroy(&f));
-  PetscCall(PetscTime(&t1));
-
-  /* Gather: rank p sends its records (subjects p, p + size, ...) in order. */
-  {
-    PetscMPIInt *counts = NULL, *displs = NULL, mycount = (PetscMPIInt)(nmine * a.P);
-    PetscReal   *packed = NULL;
-    if (!rank) {
-      PetscCall(PetscMalloc3(size, &counts, size, &displs, a.S * a.P, &packed));
-      PetscCall(PetscMalloc1(a.S * a.P, &all));
-      for (PetscMPIInt p = 0; p < size; p++) {
-        counts[p] = (PetscMPIInt)((p < a.S ? (a.S - p + size - 1) / size : 0) * a.P);
-        displs[p] = p ? displs[p - 1] + counts[p - 1] : 0;
-      }
-    }
-    PetscCallMPI(MPI_Gatherv(mine, mycount, MPIU_REAL, packed, counts, displs, MPIU_REAL, 0, comm));
-    if (!rank)
-      for (PetscInt s = 0; s < a.S; s++) PetscCall(PetscArraycpy(all + s * a.P, packed + displs[s % size] + (s / size) * a.P, a.P));
-    if (!rank) PetscCall(PetscFree3(counts, displs, packed));
-  }
-  /* One line per subject (rank 0 holds them all); the penalty at the edge of the grid
-     means the cross-validated optimum may lie beyond it. */
-  if (!rank) {
-    PetscReal lmax = a.lambdas[0], lmin = a.lambdas[0];
-    PetscInt  at_max = 0, at_min = 0;
-    for (PetscInt l = 1; l < a.nl; l++) {
-      lmax = PetscMax(lmax, a.lambdas[l]);
-      lmin = PetscMin(lmin, a.lambdas[l]);
-    }
-    for (PetscInt s = 0; s < a.S; s++) {
-      const PetscReal *r = all + s * a.P, lambda = r[a.o_scalar + 2];
-      PetscReal        mfc = 0;
-      char             line[512];
-      for (PetscInt i = 0; i < a.n; i++)
-        for (PetscInt j = 0; j < a.n; j++)
-          if (i != j) mfc += r[a.o_fc + i * a.n + j];
-      mfc /= a.n > 1 ? a.n * (a.n - 1) : 1;
-      PetscCall(NMFormat(line, sizeof(line), "  subject %s: mean FC %.3f; covariance PR %.1f; A: effective rank %.1f of %d, max |eigenvalue| %.3f, ridge lambda %g; one-step R^2 %.3f (AR(1) %.3f, zero change %.3f)", a.ids[s], (double)mfc, (double)r[a.o_scalar + 1], (double)r[a.o_scalar], (int)a.n, (double)PetscSqrtReal(PetscSqr(r[a.o_ere]) + PetscSqr(r[a.o_eim])), (double)lambda, (double)NMMean(a.n, r + a.o_r2), (double)NMMean(a.n, r + a.o_r2a), (double)NMMean(a.n, r + a.o_r2z)));
-      PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s\n", line));
-      at_max += a.nl > 1 && lambda == lmax;
-      at_min += a.nl > 1 && lambda == lmin && lmin > 0;
-    }
-    if (at_max) {
-      char note[256];
-      PetscCall(NMFormat(note, sizeof(note), "netmass analyze: note: for %d of %d subject(s) CV chose the largest penalty tried (%g); the optimum may be larger: extend -ridge_lambdas (e.g. 0,1,10,100,1000,10000)", (int)at_max, (int)a.S, (double)lmax));
-      PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s\n", note));
-    }
-    if (at_min) {
-      char note[256];
-      PetscCall(NMFormat(note, sizeof(note), "netmass analyze: note: for %d of %d subject(s) CV chose the smallest penalty tried (%g); the optimum may be smaller: add 0 or smaller values to -ridge_lambdas", (int)at_min, (int)a.S, (double)lmin));
-      PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s\n", note));
-    }
-  }
-  PetscCall(NMAnalyzeWrite(comm, &a, all, out));
-  PetscCall(PetscPrintf(comm, "netmass analyze: %" PetscInt_FMT " subject(s) in %.2f s; wrote %s\n", a.S, t1 - t0, out));
-  PetscCall(PetscFree2(x, mine));
-  if (!rank) PetscCall(PetscFree(all));
+  PetscCall(NMDistGridDestroy(&grid));
   PetscCall(NMStringsDestroy(a.S, &a.ids));
   if (a.labels) PetscCall(NMStringsDestroy(a.n, &a.labels));
   PetscFunctionReturn(0);
 }
+

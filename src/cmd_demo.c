@@ -1,10 +1,12 @@
 #include <netmass/generators.h>
 #include <netmass/simulator.h>
 #include <netmass/fixedpoint.h>
+#include <netmass/phaseplane.h>
 #include <netmass/sweep.h>
 #include <netmass/sys.h>
 #include <sys/stat.h>
 #include <errno.h>
+#include <unistd.h>
 #include "commands.h"
 
 /* The main job on data netmass makes itself. Each capability adds its step here;
@@ -49,7 +51,8 @@ static PetscErrorCode NMDemoStep(MPI_Comm comm, NMDemoEngine engine, const char 
 
   PetscFunctionBegin;
   PetscCall(NMDemoPath(dir, name, path, sizeof(path)));
-  PetscCall(PetscSNPrintf(all, sizeof(all), "%s -connectome %s/%s -seed %" PetscInt64_FMT, options, dir, connectome, seed));
+  if (connectome) PetscCall(PetscSNPrintf(all, sizeof(all), "%s -connectome %s/%s -seed %" PetscInt64_FMT, options, dir, connectome, seed));
+  else PetscCall(PetscSNPrintf(all, sizeof(all), "%s -seed %" PetscInt64_FMT, options, seed)); /* one node, no network */
   PetscCall(PetscOptionsCreate(&db));
   PetscCall(PetscOptionsPush(db));
   PetscCall(PetscOptionsInsertString(NULL, all));
@@ -116,9 +119,54 @@ static PetscErrorCode NMDemoSweep(MPI_Comm comm, const char path[])
   PetscFunctionReturn(0);
 }
 
+/* Step 6: the phase plane of one node (Sip et al. 2023, Fig. 5B). */
+static PetscErrorCode NMDemoPhasePlane(MPI_Comm comm, const char path[])
+{
+  NMPhasePlane pp;
+
+  PetscFunctionBegin;
+  PetscCall(NMPhasePlaneCreate(comm, &pp));
+  PetscCall(NMPhasePlaneSetFromOptions(pp));
+  PetscCall(NMPhasePlaneSetUp(pp));
+  PetscCall(NMPhasePlaneCompute(pp));
+  PetscCall(NMPhasePlaneView(pp, PETSC_VIEWER_STDOUT_(comm)));
+  PetscCall(NMPhasePlaneWrite(pp, path));
+  PetscCall(NMPhasePlaneDestroy(&pp));
+  PetscFunctionReturn(0);
+}
+
+/* Last step: every result drawn by postproc/report.py into <dir>/report.pdf, run by rank 0
+   with Debian's Python. Without that Python and its numpy, h5py and matplotlib (or without
+   the netmass sources, e.g. an installed netmass) the demo says so and still succeeds;
+   a report that fails on the demo's own files is an error. */
+static PetscErrorCode NMDemoReport(MPI_Comm comm, const char postproc[], const char dir[])
+{
+  static const char python[] = "/usr/bin/python3";
+  char              script[PETSC_MAX_PATH_LEN], cmd[3 * PETSC_MAX_PATH_LEN];
+  PetscMPIInt       rank;
+  int               status = 0; /* 0 report written, 1 report failed, 2 no Python or no script */
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(PetscSNPrintf(script, sizeof(script), "%s/report.py", postproc));
+  if (!rank) {
+    PetscCall(PetscSNPrintf(cmd, sizeof(cmd), "%s -c 'import numpy, h5py, matplotlib' 2>/dev/null", python));
+    if (access(python, X_OK) || access(script, R_OK) || system(cmd)) status = 2;
+    else {
+      PetscCall(PetscSNPrintf(cmd, sizeof(cmd), "%s '%s' '%s'", python, script, dir));
+      status = system(cmd) ? 1 : 0;
+    }
+  }
+  PetscCallMPI(MPI_Bcast(&status, 1, MPI_INT, 0, comm));
+  PetscCheck(status != 1, comm, PETSC_ERR_LIB, "%s %s %s failed on the demo's results; see its message above", python, script, dir);
+  if (status == 2) PetscCall(PetscPrintf(comm, "netmass demo: no report: needs %s with numpy, h5py and matplotlib (apt-get install python3-h5py python3-matplotlib) and %s\n", python, script));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMCommandDemo(MPI_Comm comm)
 {
   char              dir[PETSC_MAX_PATH_LEN] = "netmass-demo", path[PETSC_MAX_PATH_LEN];
+  char              postproc[PETSC_MAX_PATH_LEN] = NETMASS_SOURCE_DIR "/postproc";
   PetscBool         help;
   PetscMPIInt       rank;
   int               err = 0;
@@ -130,6 +178,7 @@ PetscErrorCode NMCommandDemo(MPI_Comm comm)
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "netmass demo", "netmass");
   PetscCall(PetscOptionsString("-demo_dir", "Folder for the demo's inputs and results", NULL, dir, dir, sizeof(dir), NULL));
+  PetscCall(PetscOptionsString("-demo_postproc", "Folder of postproc/report.py, which draws the report (empty: no report)", NULL, postproc, postproc, sizeof(postproc), NULL));
   PetscOptionsEnd();
   PetscCall(NMGetSeed(&seed));
   PetscCall(NMCheckUnusedOptions(comm, "demo"));
@@ -170,6 +219,14 @@ PetscErrorCode NMCommandDemo(MPI_Comm comm)
 
   PetscCall(PetscPrintf(comm, "netmass demo: step 5, the network's equilibrium and its stability along G (continuation)\n"));
   PetscCall(NMDemoStep(comm, NMDemoFixedPoints, dir, "continuation_G_hopf68.h5", "geometric_68.h5", "-model hopf -hopf_a_uniform -0.8,0.1 -hopf_f 0.05 -G 0 -fp_starts 10 -fp_patience 5 -cont_parameter G -cont_range 0,1 -cont_ds 1e-2 -cont_ds_max 0.05", seed));
+
+  PetscCall(PetscPrintf(comm, "netmass demo: step 6, phase plane of one Hopf node\n"));
+  PetscCall(NMDemoStep(comm, NMDemoPhasePlane, dir, "phaseplane_hopf.h5", NULL, "-model hopf -hopf_a 0.2 -hopf_f 0.05 -pp_x 0 -pp_y 1 -pp_range -1,1,-1,1 -pp_grid 41", seed));
+
+  if (postproc[0]) {
+    PetscCall(PetscPrintf(comm, "netmass demo: step 7, the report of every result\n"));
+    PetscCall(NMDemoReport(comm, postproc, dir));
+  }
   PetscCall(PetscPrintf(comm, "netmass demo: done; results in %s\n", dir));
   PetscFunctionReturn(0);
 }

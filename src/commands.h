@@ -19,3 +19,4 @@ PetscErrorCode NMCommandFixedPoints(MPI_Comm comm);
 PetscErrorCode NMCommandAnalyze(MPI_Comm comm);
 PetscErrorCode NMCommandBench(MPI_Comm comm);
 PetscErrorCode NMCommandDemo(MPI_Comm comm);
+PetscErrorCode NMCommandPhasePlane(MPI_Comm comm);

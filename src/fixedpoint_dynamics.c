@@ -29,7 +29,7 @@ static PetscErrorCode NMDynStep(NMFixedPoints f, NMDyn *d)
   const PetscInt     ns = m->nstate, nc = m->ncoupling;
 
   PetscFunctionBegin;
-  for (PetscInt j = 0; j < f->n; j++) m->coupling(d->x + j * ns, f->theta + j * m->nparam, f->c + j * nc);
+  for (PetscInt j = 0; j < f->n; j++) m->coupling(m->ctx, d->x + j * ns, f->theta + j * m->nparam, f->c + j * nc);
   for (PetscInt g = 0; g < f->n; g++) {
     for (PetscInt k = 0; k < nc; k++) d->u[k] = 0;
     for (PetscInt j = 0; j < f->n; j++)

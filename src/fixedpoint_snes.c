@@ -57,7 +57,8 @@ PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp)
   PetscCall(PetscFree2(f->c, f->scale));
   PetscCall(PetscFree(f->rowsum));
   PetscCall(PetscFree(f->theta));
-  PetscCall(PetscFree2(f->pts, f->special));
+  PetscCall(PetscFree(f->pts)); /* allocated and grown separately, so freed separately */
+  PetscCall(PetscFree(f->special));
   PetscCall(PetscFree(f->dyn));
   PetscCall(NMSimulatorDestroy(&f->sim));
   PetscCall(PetscFree(*fp));
@@ -146,7 +147,7 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
 static void NMFPCouplingAll(NMFixedPoints f, const PetscReal x[])
 {
   const NMModelType *m = f->model;
-  for (PetscInt j = 0; j < f->n; j++) m->coupling(x + j * m->nstate, f->theta + j * m->nparam, f->c + j * m->ncoupling);
+  for (PetscInt j = 0; j < f->n; j++) m->coupling(m->ctx, x + j * m->nstate, f->theta + j * m->nparam, f->c + j * m->ncoupling);
 }
 
 /* u_g = G sum_j W[g,j] c(x_j). */
@@ -185,7 +186,7 @@ static PetscErrorCode NMFPResidual(SNES snes, Vec X, Vec F, void *ctx)
   PetscCall(VecGetArray(F, &r));
   for (PetscInt g = f->rstart; g < f->rend; g++) {
     NMFPInput(f, g, u);
-    m->rhs(x + g * m->nstate, u, f->G * f->rowsum[g], f->theta + g * m->nparam, r + (g - f->rstart) * m->nstate);
+    m->rhs(m->ctx, x + g * m->nstate, u, f->G * f->rowsum[g], f->theta + g * m->nparam, r + (g - f->rstart) * m->nstate);
   }
   PetscCall(VecRestoreArray(F, &r));
   PetscCall(VecRestoreArrayRead(f->Xall, &x));
@@ -203,14 +204,14 @@ PetscErrorCode NMFPJacobianRows(NMFixedPoints f, const PetscReal x[], PetscInt g
   PetscFunctionBegin;
   NMFPInput(f, g, u);
   PetscCall(PetscArrayzero(row, ns * N));
-  m->jacobian(x + g * ns, u, f->G * f->rowsum[g], f->theta + g * m->nparam, A);
-  m->input_jacobian(x + g * ns, u, f->theta + g * m->nparam, B);
+  m->jacobian(m->ctx, x + g * ns, u, f->G * f->rowsum[g], f->theta + g * m->nparam, A);
+  m->input_jacobian(m->ctx, x + g * ns, u, f->theta + g * m->nparam, B);
   for (PetscInt a = 0; a < ns; a++)
     for (PetscInt b = 0; b < ns; b++) row[a * N + g * ns + b] = A[a * ns + b];
   for (PetscInt j = 0; j < f->n; j++) {
     PetscReal w = f->W[g * f->n + j];
     if (w == 0) continue;
-    m->coupling_jacobian(x + j * ns, f->theta + j * m->nparam, C);
+    m->coupling_jacobian(m->ctx, x + j * ns, f->theta + j * m->nparam, C);
     for (PetscInt a = 0; a < ns; a++)
       for (PetscInt b = 0; b < ns; b++) {
         PetscReal v = 0;
@@ -231,7 +232,7 @@ PetscErrorCode NMFPResidualDense(NMFixedPoints f, const PetscReal x[], PetscReal
   NMFPCouplingAll(f, x);
   for (PetscInt g = 0; g < f->n; g++) {
     NMFPInput(f, g, u);
-    m->rhs(x + g * m->nstate, u, f->G * f->rowsum[g], f->theta + g * m->nparam, F + g * m->nstate);
+    m->rhs(m->ctx, x + g * m->nstate, u, f->G * f->rowsum[g], f->theta + g * m->nparam, F + g * m->nstate);
   }
   PetscFunctionReturn(0);
 }

@@ -68,7 +68,7 @@ PetscErrorCode NMFixedPointsStability(NMFixedPoints f)
     PetscCall(VecScatterEnd(f->toall, f->rootvecs[k], f->Xall, INSERT_VALUES, SCATTER_FORWARD));
     PetscCall(VecGetArrayRead(f->Xall, &x));
     PetscCall(PetscArraycpy(f->roots + k * m, x, m));
-    for (PetscInt j = 0; j < f->n; j++) f->model->coupling(x + j * ns, f->theta + j * f->model->nparam, f->c + j * f->model->ncoupling);
+    for (PetscInt j = 0; j < f->n; j++) f->model->coupling(f->model->ctx, x + j * ns, f->theta + j * f->model->nparam, f->c + j * f->model->ncoupling);
     for (PetscInt g = f->rstart; g < f->rend; g++) PetscCall(NMFPJacobianRows(f, x, g, rows + (g - f->rstart) * ns * m));
     PetscCall(VecRestoreArrayRead(f->Xall, &x));
     PetscCallMPI(MPI_Gatherv(rows, (PetscMPIInt)(nl * m), MPIU_REAL, J, counts, displs, MPIU_REAL, 0, f->comm));

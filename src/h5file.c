@@ -384,29 +384,44 @@ PetscErrorCode NMFileOpenDatasetForWrite(NMFile file, const char name[], NMDatas
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NMDatasetWrite(NMDataset ds, const PetscInt start[], const PetscInt count[], const PetscReal local[])
+/* File and memory dataspaces selecting the union of nblocks non-overlapping blocks
+   (block b: start[b * ndim + d], count[b * ndim + d]); the memory side is one run of
+   the selected values in the dataset's row-major order. nblocks = 0 (or empty blocks)
+   selects nothing: the rank still joins the collective call. */
+static PetscErrorCode NMFileSelectBlocks(MPI_Comm comm, hid_t space, PetscInt nblocks, const PetscInt start[], const PetscInt count[], hid_t *memspace)
 {
-  hsize_t   hstart[NM_FILE_MAX_DIM], hcount[NM_FILE_MAX_DIM];
-  hid_t     space = H5Dget_space(ds->dset), memspace, dxpl;
-  PetscBool empty = PETSC_FALSE;
-  herr_t    status;
+  hsize_t hstart[NM_FILE_MAX_DIM], hcount[NM_FILE_MAX_DIM], total = 0;
+  int     ndim = H5Sget_simple_extent_ndims(space);
+
+  PetscFunctionBegin;
+  PetscCheck(ndim >= 1 && ndim <= NM_FILE_MAX_DIM, comm, PETSC_ERR_LIB, "unsupported dataset rank %d", ndim);
+  H5Sselect_none(space);
+  for (PetscInt b = 0; b < nblocks; b++) {
+    hsize_t size = 1;
+    for (int d = 0; d < ndim; d++) {
+      hstart[d] = (hsize_t)start[b * ndim + d];
+      hcount[d] = (hsize_t)count[b * ndim + d];
+      size *= hcount[d];
+    }
+    if (!size) continue;
+    PetscCheck(H5Sselect_hyperslab(space, total ? H5S_SELECT_OR : H5S_SELECT_SET, hstart, NULL, hcount, NULL) >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "hyperslab selection failed (block outside the dataset?)");
+    total += size;
+  }
+  if (!total) {
+    *memspace = H5Scopy(space);
+    H5Sselect_none(*memspace);
+  } else *memspace = H5Screate_simple(1, &total, NULL);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMDatasetWriteBlocks(NMDataset ds, PetscInt nblocks, const PetscInt start[], const PetscInt count[], const PetscReal local[])
+{
+  hid_t  space = H5Dget_space(ds->dset), memspace, dxpl;
+  herr_t status;
 
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(NM_EVENT_FileWrite, 0, 0, 0, 0));
-  for (PetscInt d = 0; d < ds->ndim; d++) {
-    hstart[d] = (hsize_t)start[d];
-    hcount[d] = (hsize_t)count[d];
-    empty     = (PetscBool)(empty || count[d] == 0);
-  }
-  if (empty) {
-    /* A rank with nothing to write still joins the collective call, selecting nothing. */
-    H5Sselect_none(space);
-    memspace = H5Scopy(space);
-    H5Sselect_none(memspace);
-  } else {
-    PetscCheck(H5Sselect_hyperslab(space, H5S_SELECT_SET, hstart, NULL, hcount, NULL) >= 0, ds->file->comm, PETSC_ERR_ARG_OUTOFRANGE, "%s: block outside the dataset", ds->file->path);
-    memspace = H5Screate_simple((int)ds->ndim, hcount, NULL);
-  }
+  PetscCall(NMFileSelectBlocks(ds->file->comm, space, nblocks, start, count, &memspace));
   PetscCall(NMFileCollectiveTransfer(ds->file->comm, &dxpl));
   status = H5Dwrite(ds->dset, H5T_NATIVE_DOUBLE, memspace, space, dxpl, local);
   H5Pclose(dxpl);
@@ -414,6 +429,13 @@ PetscErrorCode NMDatasetWrite(NMDataset ds, const PetscInt start[], const PetscI
   H5Sclose(space);
   PetscCheck(status >= 0, ds->file->comm, PETSC_ERR_FILE_WRITE, "%s: writing failed (disk full?)", ds->file->path);
   PetscCall(PetscLogEventEnd(NM_EVENT_FileWrite, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMDatasetWrite(NMDataset ds, const PetscInt start[], const PetscInt count[], const PetscReal local[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(NMDatasetWriteBlocks(ds, 1, start, count, local));
   PetscFunctionReturn(0);
 }
 
@@ -489,6 +511,27 @@ PetscErrorCode NMFileReadReal(NMFile file, const char name[], PetscInt rstart, P
   PetscCall(NMFileCollectiveTransfer(file->comm, &dxpl));
   status = H5Dread(dset, H5T_NATIVE_DOUBLE, memspace, space, dxpl, local);
   PetscCheck(status >= 0, file->comm, PETSC_ERR_FILE_READ, "%s: reading dataset '%s' failed (is it numeric?)", file->path, name);
+  H5Pclose(dxpl);
+  H5Sclose(memspace);
+  H5Sclose(space);
+  H5Dclose(dset);
+  PetscCall(PetscLogEventEnd(NM_EVENT_FileRead, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMFileReadBlocks(NMFile file, const char name[], PetscInt nblocks, const PetscInt start[], const PetscInt count[], PetscReal local[])
+{
+  hid_t  dset, space, memspace, dxpl;
+  herr_t status;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(NM_EVENT_FileRead, 0, 0, 0, 0));
+  PetscCall(NMFileOpenDataset(file, name, &dset));
+  space = H5Dget_space(dset);
+  PetscCall(NMFileSelectBlocks(file->comm, space, nblocks, start, count, &memspace));
+  PetscCall(NMFileCollectiveTransfer(file->comm, &dxpl));
+  status = H5Dread(dset, H5T_NATIVE_DOUBLE, memspace, space, dxpl, local);
+  PetscCheck(status >= 0, file->comm, PETSC_ERR_FILE_READ, "%s: reading blocks of dataset '%s' failed (is it numeric?)", file->path, name);
   H5Pclose(dxpl);
   H5Sclose(memspace);
   H5Sclose(space);

@@ -51,13 +51,13 @@ static PetscErrorCode NMStepLL(NMIntegrator it, const PetscReal x0[], const Pets
   PetscBool          noisy = PETSC_FALSE;
 
   PetscFunctionBegin;
-  m->rhs(x0, u0, self, theta, f0);
-  m->jacobian(x0, u0, self, theta, J);
-  m->input_jacobian(x0, u0, theta, B);
+  m->rhs(m->ctx, x0, u0, self, theta, f0);
+  m->jacobian(m->ctx, x0, u0, self, theta, J);
+  m->input_jacobian(m->ctx, x0, u0, theta, B);
   for (PetscInt k = 0; k < nc; k++) du[k] = u1[k] - u0[k];
   PetscCall(NMLLStep(n, nc, J, f0, B, du, it->h, dx));
   for (PetscInt i = 0; i < n; i++) x1[i] = x0[i] + dx[i];
-  m->noise(theta, sigma);
+  m->noise(m->ctx, theta, sigma);
   for (PetscInt i = 0; i < n; i++) noisy = (PetscBool)(noisy || sigma[i] != 0);
   if (noisy) {
     PetscReal Q[NM_MAX_STATE * NM_MAX_STATE];
@@ -80,15 +80,15 @@ PetscErrorCode NMIntegratorStep(NMIntegrator it, const PetscReal x0[], const Pet
     else PetscCall(NMStepLL(it, x0, u0, u1, self, theta, z, x1));
     break;
   case NM_INTEGRATOR_EULER:
-    m->rhs(x0, u0, self, theta, f0);
-    m->noise(theta, sigma);
+    m->rhs(m->ctx, x0, u0, self, theta, f0);
+    m->noise(m->ctx, theta, sigma);
     for (PetscInt i = 0; i < n; i++) x1[i] = x0[i] + it->h * f0[i] + sigma[i] * it->sqrth * z[i];
     break;
   case NM_INTEGRATOR_HEUN:
-    m->rhs(x0, u0, self, theta, f0);
-    m->noise(theta, sigma);
+    m->rhs(m->ctx, x0, u0, self, theta, f0);
+    m->noise(m->ctx, theta, sigma);
     for (PetscInt i = 0; i < n; i++) xp[i] = x0[i] + it->h * f0[i] + sigma[i] * it->sqrth * z[i];
-    m->rhs(xp, u1, self, theta, f1);
+    m->rhs(m->ctx, xp, u1, self, theta, f1);
     for (PetscInt i = 0; i < n; i++) x1[i] = x0[i] + 0.5 * it->h * (f0[i] + f1[i]) + sigma[i] * it->sqrth * z[i];
     break;
   }

@@ -41,6 +41,10 @@ static const NMCommand commands[] = {
    "netmass analyze: functional connectivity, dynamics and linear effective connectivity of time series.\n"
    "  netmass analyze -i cohort.h5 -dataset bold -o analysis.h5\n",
    NMCommandAnalyze},
+  {"phaseplane", "vector field, nullclines and fixed points of one node model in a plane of two states",
+   "netmass phaseplane: the phase plane of one uncoupled node (field on a grid, fixed points, stability).\n"
+   "  netmass phaseplane -model hopf -hopf_a 0.2 -pp_x 0 -pp_y 1 -pp_range -2,2,-2,2 -pp_grid 41 -o pp.h5\n",
+   NMCommandPhasePlane},
   {"demo", "run the main job end to end on data netmass generates itself",
    "netmass demo: generate inputs and run every netmass capability on them, writing into -demo_dir.\n", NMCommandDemo},
 };

@@ -17,7 +17,7 @@ static PetscErrorCode NMSimulatorInitialState(NMSimulator s, PetscReal x0[])
   for (PetscInt i = 0; i < s->n; i++) {
     NMRandomStream rs;
     PetscReal     *x = x0 + i * ns;
-    m->initial_state(s->theta + i * m->nparam, x);
+    m->initial_state(m->ctx, s->theta + i * m->nparam, x);
     if (s->initial == NM_INITIAL_DEFAULT) continue;
     NMRandomStreamInit(&rs, (uint64_t)s->seed, (uint32_t)i, NM_STREAM(s, NM_STREAM_INITIAL));
     for (PetscInt k = 0; k < ns; k += 4) {
@@ -179,7 +179,7 @@ static PetscErrorCode NMRunStart(NMSimulator s, NMRun *r, const char path[])
   PetscFunctionBegin;
   PetscCall(PetscMalloc1((size_t)s->n * r->ns + 1, &x0all));
   PetscCall(NMSimulatorInitialState(s, x0all));
-  for (PetscInt g = 0; g < s->n; g++) m->coupling(x0all + g * r->ns, s->theta + g * r->np, r->c + g * r->nc);
+  for (PetscInt g = 0; g < s->n; g++) m->coupling(m->ctx, x0all + g * r->ns, s->theta + g * r->np, r->c + g * r->nc);
   PetscCall(NMTensorInitHistory(s->tensor, r->c));
   PetscCall(PetscArraycpy(r->x, x0all + s->rstart * r->ns, r->nl * r->ns));
   PetscCall(PetscFree(x0all));
@@ -313,7 +313,7 @@ static PetscErrorCode NMRunStep(NMSimulator s, NMRun *r, const PetscReal rowsum[
   for (PetscInt i = 0; i < r->nl; i++) NMRandomNormalFill(&r->streams[i], (uint64_t)step * (uint64_t)(r->nz / 4), (size_t)r->nz, r->z + i * r->nz);
   for (PetscInt i = 0; i < r->nl; i++) PetscCall(NMIntegratorStep(s->integ, r->x + i * r->ns, r->u0 + i * r->nc, r->u1 + i * r->nc, s->G * rowsum[i], s->theta + (s->rstart + i) * r->np, r->z + i * r->nz, r->x1 + i * r->ns));
   for (PetscInt i = 0; i < r->nl; i++) {
-    m->coupling(r->x1 + i * r->ns, s->theta + (s->rstart + i) * r->np, r->c + i * r->nc);
+    m->coupling(m->ctx, r->x1 + i * r->ns, s->theta + (s->rstart + i) * r->np, r->c + i * r->nc);
     r->drive[i] = r->c[i * r->nc];
   }
   PetscCall(PetscLogEventEnd(NM_EVENT_NodeStep, 0, 0, 0, 0));

@@ -45,6 +45,12 @@ PETSC_EXTERN PetscErrorCode NMFileHasDataset(NMFile file, const char name[], Pet
 PETSC_EXTERN PetscErrorCode NMFileGetShape(NMFile file, const char name[], PetscInt ndim, PetscInt dims[]);
 /* Read rows [rstart, rend) of the leading dimension into `local` (caller-allocated). */
 PETSC_EXTERN PetscErrorCode NMFileReadReal(NMFile file, const char name[], PetscInt rstart, PetscInt rend, PetscReal local[]);
+/* Read the union of nblocks non-overlapping blocks (hyperslabs) of a dataset, block b
+   starting at start[b * ndim ...] with extent count[b * ndim ...], e.g. a rank's row
+   blocks of a block-cyclic layout. The values land in `local` in the dataset's
+   row-major order over the union (blocks along one dimension: block after block in
+   increasing order). Collective; a rank may pass nblocks = 0. */
+PETSC_EXTERN PetscErrorCode NMFileReadBlocks(NMFile file, const char name[], PetscInt nblocks, const PetscInt start[], const PetscInt count[], PetscReal local[]);
 
 /* A dataset written piece by piece (e.g. streamed time series): created collectively,
    filled with NaN until written, then written in collective hyperslab blocks; a rank
@@ -53,6 +59,8 @@ typedef struct _n_NMDataset *NMDataset;
 PETSC_EXTERN PetscErrorCode NMFileCreateDataset(NMFile file, const char name[], PetscInt ndim, const PetscInt dims[], const char *const dimnames[], const char units[], NMDataset *ds);
 PETSC_EXTERN PetscErrorCode NMFileOpenDatasetForWrite(NMFile file, const char name[], NMDataset *ds);
 PETSC_EXTERN PetscErrorCode NMDatasetWrite(NMDataset ds, const PetscInt start[], const PetscInt count[], const PetscReal local[]);
+/* The union of nblocks blocks, ordered as for NMFileReadBlocks. */
+PETSC_EXTERN PetscErrorCode NMDatasetWriteBlocks(NMDataset ds, PetscInt nblocks, const PetscInt start[], const PetscInt count[], const PetscReal local[]);
 PETSC_EXTERN PetscErrorCode NMDatasetClose(NMDataset *ds);
 
 /* One-dimensional arrays of strings (labels, ids), identical on every rank. */

@@ -33,18 +33,21 @@ typedef struct {
   const NMParamInfo *params;
   PetscBool          diffusive;
   /* f (nstate) */
-  void (*rhs)(const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[]);
+  void (*rhs)(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[]);
   /* df/dx, nstate x nstate row-major: J[i*nstate + j] = df_i/dx_j */
-  void (*jacobian)(const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[]);
+  void (*jacobian)(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[]);
   /* df/du, nstate x ncoupling row-major */
-  void (*input_jacobian)(const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal B[]);
+  void (*input_jacobian)(const void *ctx, const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal B[]);
   /* c(x) (ncoupling) and dc/dx (ncoupling x nstate row-major) */
-  void (*coupling)(const PetscReal x[], const PetscReal theta[], PetscReal c[]);
-  void (*coupling_jacobian)(const PetscReal x[], const PetscReal theta[], PetscReal C[]);
+  void (*coupling)(const void *ctx, const PetscReal x[], const PetscReal theta[], PetscReal c[]);
+  void (*coupling_jacobian)(const void *ctx, const PetscReal x[], const PetscReal theta[], PetscReal C[]);
   /* noise amplitude per state: dx = f dt + sigma dW (units of x / sqrt(s)) */
-  void (*noise)(const PetscReal theta[], PetscReal sigma[]);
+  void (*noise)(const void *ctx, const PetscReal theta[], PetscReal sigma[]);
   /* a sensible initial state of an uncoupled node */
-  void (*initial_state)(const PetscReal theta[], PetscReal x0[]);
+  void (*initial_state)(const void *ctx, const PetscReal theta[], PetscReal x0[]);
+  /* data of a model made at run time (the learned MLP: its weights), passed as the first
+     argument of every function above; NULL for the built-in models */
+  const void *ctx;
 } NMModelType;
 
 /* NULL-terminated list of every model, and lookup by name with a clear error. */

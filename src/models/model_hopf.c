@@ -33,16 +33,18 @@ static const NMParamInfo hopf_params[HOPF_NPARAM] = {
   [HOPF_BETA] = {"beta", "1/sqrt(s)", "noise amplitude on x and y (>= 0)", 0.02, 0, PETSC_MAX_REAL},
 };
 
-static void HopfRhs(const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[])
+static void HopfRhs(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[])
 {
+  (void)ctx;
   PetscReal a = theta[HOPF_A], w = 2 * PETSC_PI * theta[HOPF_F], g = a - x[0] * x[0] - x[1] * x[1];
 
   f[0] = g * x[0] - w * x[1] + u[0] - self * x[0];
   f[1] = g * x[1] + w * x[0] + u[1] - self * x[1];
 }
 
-static void HopfJacobian(const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[])
+static void HopfJacobian(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[])
 {
+  (void)ctx;
   PetscReal a = theta[HOPF_A], w = 2 * PETSC_PI * theta[HOPF_F];
 
   (void)u;
@@ -52,8 +54,9 @@ static void HopfJacobian(const PetscReal x[], const PetscReal u[], PetscReal sel
   J[3] = a - x[0] * x[0] - 3 * x[1] * x[1] - self;
 }
 
-static void HopfInputJacobian(const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal B[])
+static void HopfInputJacobian(const void *ctx, const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal B[])
 {
+  (void)ctx;
   (void)x;
   (void)u;
   (void)theta;
@@ -63,15 +66,17 @@ static void HopfInputJacobian(const PetscReal x[], const PetscReal u[], const Pe
   B[3] = 1;
 }
 
-static void HopfCoupling(const PetscReal x[], const PetscReal theta[], PetscReal c[])
+static void HopfCoupling(const void *ctx, const PetscReal x[], const PetscReal theta[], PetscReal c[])
 {
+  (void)ctx;
   (void)theta;
   c[0] = x[0];
   c[1] = x[1];
 }
 
-static void HopfCouplingJacobian(const PetscReal x[], const PetscReal theta[], PetscReal C[])
+static void HopfCouplingJacobian(const void *ctx, const PetscReal x[], const PetscReal theta[], PetscReal C[])
 {
+  (void)ctx;
   (void)x;
   (void)theta;
   C[0] = 1;
@@ -80,16 +85,18 @@ static void HopfCouplingJacobian(const PetscReal x[], const PetscReal theta[], P
   C[3] = 1;
 }
 
-static void HopfNoise(const PetscReal theta[], PetscReal sigma[])
+static void HopfNoise(const void *ctx, const PetscReal theta[], PetscReal sigma[])
 {
+  (void)ctx;
   sigma[0] = sigma[1] = theta[HOPF_BETA];
 }
 
 /* The attractor of the uncoupled deterministic node: the origin for a <= 0, a point of
    the limit cycle of radius sqrt(a) for a > 0 (starting at the origin there would sit on
    the unstable fixed point forever without noise). */
-static void HopfInitialState(const PetscReal theta[], PetscReal x0[])
+static void HopfInitialState(const void *ctx, const PetscReal theta[], PetscReal x0[])
 {
+  (void)ctx;
   x0[0] = theta[HOPF_A] > 0 ? PetscSqrtReal(theta[HOPF_A]) : 0;
   x0[1] = 0;
 }

@@ -31,15 +31,17 @@ static const NMParamInfo linear_params[LIN_NPARAM] = {
   [LIN_SIGMA2] = {"sigma2", "1/sqrt(s)", "noise amplitude on x2 (>= 0)", 0, 0, PETSC_MAX_REAL},
 };
 
-static void LinearRhs(const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[])
+static void LinearRhs(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[])
 {
+  (void)ctx;
   (void)self; /* additive coupling */
   f[0] = theta[LIN_A11] * x[0] + theta[LIN_A12] * x[1] + theta[LIN_B1] * u[0];
   f[1] = theta[LIN_A21] * x[0] + theta[LIN_A22] * x[1] + theta[LIN_B2] * u[0];
 }
 
-static void LinearJacobian(const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[])
+static void LinearJacobian(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[])
 {
+  (void)ctx;
   (void)x;
   (void)u;
   (void)self;
@@ -49,37 +51,42 @@ static void LinearJacobian(const PetscReal x[], const PetscReal u[], PetscReal s
   J[3] = theta[LIN_A22];
 }
 
-static void LinearInputJacobian(const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal B[])
+static void LinearInputJacobian(const void *ctx, const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal B[])
 {
+  (void)ctx;
   (void)x;
   (void)u;
   B[0] = theta[LIN_B1];
   B[1] = theta[LIN_B2];
 }
 
-static void LinearCoupling(const PetscReal x[], const PetscReal theta[], PetscReal c[])
+static void LinearCoupling(const void *ctx, const PetscReal x[], const PetscReal theta[], PetscReal c[])
 {
+  (void)ctx;
   (void)theta;
   c[0] = x[0];
 }
 
-static void LinearCouplingJacobian(const PetscReal x[], const PetscReal theta[], PetscReal C[])
+static void LinearCouplingJacobian(const void *ctx, const PetscReal x[], const PetscReal theta[], PetscReal C[])
 {
+  (void)ctx;
   (void)x;
   (void)theta;
   C[0] = 1;
   C[1] = 0;
 }
 
-static void LinearNoise(const PetscReal theta[], PetscReal sigma[])
+static void LinearNoise(const void *ctx, const PetscReal theta[], PetscReal sigma[])
 {
+  (void)ctx;
   sigma[0] = theta[LIN_SIGMA1];
   sigma[1] = theta[LIN_SIGMA2];
 }
 
 /* The origin: the fixed point of the uncoupled node for any invertible A. */
-static void LinearInitialState(const PetscReal theta[], PetscReal x0[])
+static void LinearInitialState(const void *ctx, const PetscReal theta[], PetscReal x0[])
 {
+  (void)ctx;
   (void)theta;
   x0[0] = x0[1] = 0;
 }

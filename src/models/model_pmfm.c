@@ -75,8 +75,9 @@ static PetscReal PMFMDrive(const PetscReal x[], const PetscReal u[], const Petsc
   return theta[PMFM_A] * (theta[PMFM_W] * theta[PMFM_J] * x[0] + theta[PMFM_I_O] + u[0]) - theta[PMFM_B];
 }
 
-static void PMFMRhs(const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[])
+static void PMFMRhs(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[])
 {
+  (void)ctx;
   PetscReal H = PMFMTransfer(PMFMDrive(x, u, theta), theta[PMFM_D], NULL);
 
   (void)self; /* additive coupling */
@@ -84,8 +85,9 @@ static void PMFMRhs(const PetscReal x[], const PetscReal u[], PetscReal self, co
 }
 
 /* df/dS = -1/tau_s - gamma H + (1 - S) gamma H'(z) a w J. */
-static void PMFMJacobian(const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[])
+static void PMFMJacobian(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[])
 {
+  (void)ctx;
   PetscReal dH, H = PMFMTransfer(PMFMDrive(x, u, theta), theta[PMFM_D], &dH), g = theta[PMFM_GAMMA];
 
   (void)self;
@@ -93,29 +95,33 @@ static void PMFMJacobian(const PetscReal x[], const PetscReal u[], PetscReal sel
 }
 
 /* df/du = (1 - S) gamma H'(z) a. */
-static void PMFMInputJacobian(const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal B[])
+static void PMFMInputJacobian(const void *ctx, const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal B[])
 {
+  (void)ctx;
   PetscReal dH;
 
   (void)PMFMTransfer(PMFMDrive(x, u, theta), theta[PMFM_D], &dH);
   B[0] = (1 - x[0]) * theta[PMFM_GAMMA] * dH * theta[PMFM_A];
 }
 
-static void PMFMCoupling(const PetscReal x[], const PetscReal theta[], PetscReal c[])
+static void PMFMCoupling(const void *ctx, const PetscReal x[], const PetscReal theta[], PetscReal c[])
 {
+  (void)ctx;
   (void)theta;
   c[0] = x[0];
 }
 
-static void PMFMCouplingJacobian(const PetscReal x[], const PetscReal theta[], PetscReal C[])
+static void PMFMCouplingJacobian(const void *ctx, const PetscReal x[], const PetscReal theta[], PetscReal C[])
 {
+  (void)ctx;
   (void)x;
   (void)theta;
   C[0] = 1;
 }
 
-static void PMFMNoise(const PetscReal theta[], PetscReal sigma[])
+static void PMFMNoise(const void *ctx, const PetscReal theta[], PetscReal sigma[])
 {
+  (void)ctx;
   sigma[0] = theta[PMFM_SIGMA];
 }
 
@@ -123,14 +129,15 @@ static void PMFMNoise(const PetscReal theta[], PetscReal sigma[])
    state). f(S) = -S/tau_s + (1 - S) gamma H has f(0) = gamma H >= 0 (H > 0) and
    f(1) = -1/tau_s < 0, so a root lies in [0, 1]: scan upward for the first sign change,
    then bisect. The first crossing from + to - is a stable fixed point. */
-static void PMFMInitialState(const PetscReal theta[], PetscReal x0[])
+static void PMFMInitialState(const void *ctx, const PetscReal theta[], PetscReal x0[])
 {
+  (void)ctx;
   const PetscReal u[1] = {0};
   PetscReal       lo = 0, hi = 1, f;
 
   for (int k = 1; k <= 100; k++) {
     PetscReal S[1] = {k / 100.0};
-    PMFMRhs(S, u, 0, theta, &f);
+    PMFMRhs(ctx, S, u, 0, theta, &f);
     if (f <= 0) {
       hi = S[0];
       break;
@@ -139,7 +146,7 @@ static void PMFMInitialState(const PetscReal theta[], PetscReal x0[])
   }
   for (int it = 0; it < 60; it++) {
     PetscReal S[1] = {0.5 * (lo + hi)};
-    PMFMRhs(S, u, 0, theta, &f);
+    PMFMRhs(ctx, S, u, 0, theta, &f);
     if (f > 0) lo = S[0];
     else hi = S[0];
   }

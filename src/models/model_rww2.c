@@ -100,8 +100,9 @@ static void RWW2Rates(const PetscReal x[], const PetscReal u[], const PetscReal 
   dr[1] *= theta[RWW2_A_I];
 }
 
-static void RWW2Rhs(const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[])
+static void RWW2Rhs(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[])
 {
+  (void)ctx;
   PetscReal r[2], dr[2];
 
   (void)self; /* additive coupling */
@@ -111,8 +112,9 @@ static void RWW2Rhs(const PetscReal x[], const PetscReal u[], PetscReal self, co
 }
 
 /* dI_E/dS_E = w_p J_N, dI_E/dS_I = -J_i, dI_I/dS_E = J_N, dI_I/dS_I = -1. */
-static void RWW2Jacobian(const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[])
+static void RWW2Jacobian(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[])
 {
+  (void)ctx;
   PetscReal r[2], dr[2], gE = theta[RWW2_GAMMA_E], gI = theta[RWW2_GAMMA_I], kE;
 
   (void)self;
@@ -125,8 +127,9 @@ static void RWW2Jacobian(const PetscReal x[], const PetscReal u[], PetscReal sel
 }
 
 /* Only I_E sees u, through J_N. */
-static void RWW2InputJacobian(const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal B[])
+static void RWW2InputJacobian(const void *ctx, const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal B[])
 {
+  (void)ctx;
   PetscReal r[2], dr[2];
 
   RWW2Rates(x, u, theta, r, dr);
@@ -134,22 +137,25 @@ static void RWW2InputJacobian(const PetscReal x[], const PetscReal u[], const Pe
   B[1] = 0;
 }
 
-static void RWW2Coupling(const PetscReal x[], const PetscReal theta[], PetscReal c[])
+static void RWW2Coupling(const void *ctx, const PetscReal x[], const PetscReal theta[], PetscReal c[])
 {
+  (void)ctx;
   (void)theta;
   c[0] = x[0];
 }
 
-static void RWW2CouplingJacobian(const PetscReal x[], const PetscReal theta[], PetscReal C[])
+static void RWW2CouplingJacobian(const void *ctx, const PetscReal x[], const PetscReal theta[], PetscReal C[])
 {
+  (void)ctx;
   (void)x;
   (void)theta;
   C[0] = 1;
   C[1] = 0;
 }
 
-static void RWW2Noise(const PetscReal theta[], PetscReal sigma[])
+static void RWW2Noise(const void *ctx, const PetscReal theta[], PetscReal sigma[])
 {
+  (void)ctx;
   sigma[0] = sigma[1] = theta[RWW2_SIGMA];
 }
 
@@ -161,11 +167,11 @@ static PetscReal RWW2InhibitoryNullcline(PetscReal SE, const PetscReal theta[])
   const PetscReal u[1] = {0};
   PetscReal       x[2] = {SE, 0}, f[2], lo = 0, hi;
 
-  RWW2Rhs(x, u, 0, theta, f);
+  RWW2Rhs(NULL, x, u, 0, theta, f);
   hi = theta[RWW2_TAU_I] * f[1]; /* f[1] = gamma_I r_I at S_I = 0 */
   for (int it = 0; it < 60; it++) {
     x[1] = 0.5 * (lo + hi);
-    RWW2Rhs(x, u, 0, theta, f);
+    RWW2Rhs(NULL, x, u, 0, theta, f);
     if (f[1] > 0) lo = x[1];
     else hi = x[1];
   }
@@ -175,15 +181,16 @@ static PetscReal RWW2InhibitoryNullcline(PetscReal SE, const PetscReal theta[])
 /* The lowest fixed point of the uncoupled deterministic node (spontaneous activity): with
    S_I on its nullcline, g(S_E) = dS_E/dt has g(0) >= 0 and g(1) = -1/tau_E < 0; scan upward
    for the first sign change and bisect. */
-static void RWW2InitialState(const PetscReal theta[], PetscReal x0[])
+static void RWW2InitialState(const void *ctx, const PetscReal theta[], PetscReal x0[])
 {
+  (void)ctx;
   const PetscReal u[1] = {0};
   PetscReal       lo = 0, hi = 1, x[2], f[2];
 
   for (int k = 1; k <= 100; k++) {
     x[0] = k / 100.0;
     x[1] = RWW2InhibitoryNullcline(x[0], theta);
-    RWW2Rhs(x, u, 0, theta, f);
+    RWW2Rhs(ctx, x, u, 0, theta, f);
     if (f[0] <= 0) {
       hi = x[0];
       break;
@@ -193,7 +200,7 @@ static void RWW2InitialState(const PetscReal theta[], PetscReal x0[])
   for (int it = 0; it < 60; it++) {
     x[0] = 0.5 * (lo + hi);
     x[1] = RWW2InhibitoryNullcline(x[0], theta);
-    RWW2Rhs(x, u, 0, theta, f);
+    RWW2Rhs(ctx, x, u, 0, theta, f);
     if (f[0] > 0) lo = x[0];
     else hi = x[0];
   }

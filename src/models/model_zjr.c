@@ -112,8 +112,9 @@ void NMZJRPsp(const PetscReal x[], const PetscReal u[], const PetscReal theta[],
   for (int j = 0; j < 3; j++) rho[j] = theta[zjr_mu[j]] + NMZJRSigmoid(yt[j], theta);
 }
 
-static void ZJRRhs(const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[])
+static void ZJRRhs(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[])
 {
+  (void)ctx;
   PetscReal rho[3];
 
   (void)self; /* additive coupling */
@@ -126,8 +127,9 @@ static void ZJRRhs(const PetscReal x[], const PetscReal u[], PetscReal self, con
 }
 
 /* d(dz_j/dt)/dy_k = h_j beta_j s'(ytilde_j) C_jk - beta_j^2 delta_jk, d(dz_j/dt)/dz_j = -2 beta_j. */
-static void ZJRJacobian(const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[])
+static void ZJRJacobian(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[])
 {
+  (void)ctx;
   PetscReal C[3][3], yt[3];
 
   (void)self;
@@ -144,8 +146,9 @@ static void ZJRJacobian(const PetscReal x[], const PetscReal u[], PetscReal self
 }
 
 /* Only dz_ste/dt sees u: h_ste beta_ste s'(ytilde_ste). */
-static void ZJRInputJacobian(const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal B[])
+static void ZJRInputJacobian(const void *ctx, const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal B[])
 {
+  (void)ctx;
   PetscReal yt[3];
 
   ZJRPotentials(x, u, theta, yt);
@@ -153,14 +156,16 @@ static void ZJRInputJacobian(const PetscReal x[], const PetscReal u[], const Pet
   B[2 * NM_ZJR_STE + 1] = theta[NM_ZJR_H_STE] * theta[NM_ZJR_BETA_STE] * ZJRSigmoidDerivative(yt[NM_ZJR_STE], theta);
 }
 
-static void ZJRCoupling(const PetscReal x[], const PetscReal theta[], PetscReal c[])
+static void ZJRCoupling(const void *ctx, const PetscReal x[], const PetscReal theta[], PetscReal c[])
 {
+  (void)ctx;
   (void)theta;
   c[0] = x[2 * NM_ZJR_PYR];
 }
 
-static void ZJRCouplingJacobian(const PetscReal x[], const PetscReal theta[], PetscReal C[])
+static void ZJRCouplingJacobian(const void *ctx, const PetscReal x[], const PetscReal theta[], PetscReal C[])
 {
+  (void)ctx;
   (void)x;
   (void)theta;
   for (int k = 0; k < 6; k++) C[k] = 0;
@@ -168,8 +173,9 @@ static void ZJRCouplingJacobian(const PetscReal x[], const PetscReal theta[], Pe
 }
 
 /* White noise sigma_j dW/dt on the input rate passes through the gain h_j beta_j onto dz_j/dt. */
-static void ZJRNoise(const PetscReal theta[], PetscReal sigma[])
+static void ZJRNoise(const void *ctx, const PetscReal theta[], PetscReal sigma[])
 {
+  (void)ctx;
   for (int j = 0; j < 3; j++) {
     sigma[2 * j]     = 0;
     sigma[2 * j + 1] = theta[zjr_h[j]] * theta[zjr_beta[j]] * theta[zjr_sigma[j]];
@@ -179,8 +185,9 @@ static void ZJRNoise(const PetscReal theta[], PetscReal sigma[])
 /* Each block at its own steady state for ytilde = 0, z = 0: y_j = h_j (mu_j + s(0)) / beta_j
    (0 = h b rho - b^2 y). Not a fixed point of the coupled column, but on the right scale
    (tenths of mV), so the transient is short and no block starts saturated. */
-static void ZJRInitialState(const PetscReal theta[], PetscReal x0[])
+static void ZJRInitialState(const void *ctx, const PetscReal theta[], PetscReal x0[])
 {
+  (void)ctx;
   for (int j = 0; j < 3; j++) {
     x0[2 * j]     = theta[zjr_h[j]] * (theta[zjr_mu[j]] + NMZJRSigmoid(0, theta)) / theta[zjr_beta[j]];
     x0[2 * j + 1] = 0;

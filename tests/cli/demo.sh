@@ -10,5 +10,9 @@ run /usr/bin/python3 "$NETMASS_SOURCE_DIR/postproc/plot_simulation.py" demo_test
 # The figures of postproc/ read netmass files with Debian's h5py.
 run /usr/bin/python3 "$NETMASS_SOURCE_DIR/postproc/plot_connectome.py" demo_test/geometric_68.h5 -o demo_test/geometric_68.png >/dev/null
 [ -s demo_test/geometric_68.png ] || fail "postproc figure missing"
+# The demo ends with postproc/report.py: one page per result after the title page.
+for f in phaseplane_hopf.h5 report.pdf phaseplane_hopf.png sweep_G_hopf68.png continuation_G_hopf68.png fc_hopf_geometric68_bold_vs_cohort_hopf68_bold.png; do [ -s demo_test/$f ] || fail "demo did not write $f"; done
+pages=$(grep -ac '/Type /Page[^s]' demo_test/report.pdf)
+[ "$pages" = 11 ] || fail "report.pdf has $pages pages, expected 11 (title, 9 results, FC of the simulation beside the cohort)"
 no_partials demo_test/ring_smallworld_200.h5 demo_test/geometric_68.h5 demo_test/zjr_ring200_gamma.h5 demo_test/hopf_geometric68_bold.h5
 echo OK

@@ -47,12 +47,12 @@ static PetscInt scan_pmfm(PetscReal w, PetscReal io, PetscReal roots[])
   theta[NMModelParamIndex(m, "I_o")] = io;
   for (PetscInt k = 0; k < K; k++) {
     PetscReal a = (PetscReal)k / K, b = (PetscReal)(k + 1) / K, fa, fb;
-    m->rhs(&a, u, 0, theta, &fa);
-    m->rhs(&b, u, 0, theta, &fb);
+    m->rhs(m->ctx, &a, u, 0, theta, &fa);
+    m->rhs(m->ctx, &b, u, 0, theta, &fb);
     if (fa == 0 || fa * fb < 0) {
       for (int it = 0; it < 100; it++) {
         PetscReal c = 0.5 * (a + b), fc;
-        m->rhs(&c, u, 0, theta, &fc);
+        m->rhs(m->ctx, &c, u, 0, theta, &fc);
         if (fa * fc <= 0) b = c;
         else a = c, fa = fc;
       }

@@ -70,7 +70,7 @@ static void test_zjr_closed_form(void **state)
     /* rho_j = mu_j + s(ytilde_j), computed by the model's own rhs: f_v = a b rho - 2 b v - b^2 y */
     {
       PetscReal f[6];
-      NMModelZJR.rhs(x0, u, 0, theta, f);
+      NMModelZJR.rhs(NMModelZJR.ctx, x0, u, 0, theta, f);
       for (int j = 0; j < 3; j++) {
         const PetscReal a = theta[j], b = theta[3 + j];
         rho[j] = (f[2 * j + 1] + 2 * b * x0[2 * j + 1] + b * b * x0[2 * j]) / (a * b);

@@ -78,13 +78,13 @@ typedef void (*VecFn)(const NMModelType *, const PetscReal x[], const PetscReal 
 
 static void FnRhsX(const NMModelType *m, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal out[])
 {
-  m->rhs(x, u, self, theta, out);
+  m->rhs(m->ctx, x, u, self, theta, out);
 }
 static void FnCoupling(const NMModelType *m, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal out[])
 {
   (void)u;
   (void)self;
-  m->coupling(x, theta, out);
+  m->coupling(m->ctx, x, theta, out);
 }
 
 /* Numerical d out / d v (nout x nv, row-major) where v is x (wrt_u false) or u. */
@@ -170,9 +170,9 @@ static void test_descriptors(void **state)
     DefaultTheta(m, theta);
     assert_int_equal(NMModelCheckParams(PETSC_COMM_SELF, m, theta, "defaults"), 0);
     /* Noise amplitudes and the initial state are finite; noise is non-negative. */
-    m->noise(theta, sigma);
-    m->initial_state(theta, x0);
-    m->rhs(x0, u, 0, theta, f);
+    m->noise(m->ctx, theta, sigma);
+    m->initial_state(m->ctx, theta, x0);
+    m->rhs(m->ctx, x0, u, 0, theta, f);
     for (PetscInt i = 0; i < m->nstate; i++) {
       assert_true(isfinite(sigma[i]) && sigma[i] >= 0);
       assert_true(isfinite(x0[i]));
@@ -212,15 +212,15 @@ static void test_derivatives(void **state)
       for (PetscInt i = 0; i < nc; i++) u[i] = Uniform(box->ulo, box->uhi);
       self = Uniform(0, box->selfmax);
 
-      m->jacobian(x, u, self, theta, J);
+      m->jacobian(m->ctx, x, u, self, theta, J);
       FiniteDifference(m, FnRhsX, ns, PETSC_FALSE, x, u, self, theta, Jn);
       AssertMatrixNear("jacobian", m, ns, ns, Jn, J);
 
-      m->input_jacobian(x, u, theta, B);
+      m->input_jacobian(m->ctx, x, u, theta, B);
       FiniteDifference(m, FnRhsX, ns, PETSC_TRUE, x, u, self, theta, Bn);
       AssertMatrixNear("input_jacobian", m, ns, nc, Bn, B);
 
-      m->coupling_jacobian(x, theta, C);
+      m->coupling_jacobian(m->ctx, x, theta, C);
       FiniteDifference(m, FnCoupling, nc, PETSC_FALSE, x, u, self, theta, Cn);
       AssertMatrixNear("coupling_jacobian", m, nc, ns, Cn, C);
     }
@@ -298,9 +298,9 @@ static void test_hopf_origin(void **state)
   theta[NMModelParamIndex(m, "a")] = a = -0.7;
   theta[NMModelParamIndex(m, "f")]     = 0.04;
   w                                    = 2 * PETSC_PI * 0.04;
-  m->rhs(x, u, 0, theta, f);
+  m->rhs(m->ctx, x, u, 0, theta, f);
   assert_true(f[0] == 0 && f[1] == 0);
-  m->jacobian(x, u, 0, theta, J);
+  m->jacobian(m->ctx, x, u, 0, theta, J);
   assert_near(J[0] + J[3], 2 * a, 1e-14);
   assert_near(J[0] * J[3] - J[1] * J[2], a * a + w * w, 1e-14);
   /* The rotation is counter-clockwise: dy/dt = +omega x. */
@@ -319,18 +319,18 @@ static void test_hopf_limit_cycle(void **state)
   DefaultTheta(m, theta);
   theta[NMModelParamIndex(m, "a")] = a;
   w                                = 2 * PETSC_PI * theta[NMModelParamIndex(m, "f")];
-  m->initial_state(theta, x0);
+  m->initial_state(m->ctx, theta, x0);
   assert_near(hypot(x0[0], x0[1]), sqrt(a), 1e-15);
   for (int k = 0; k < 8; k++) {
     PetscReal phi = 2 * PETSC_PI * k / 8, x[2] = {sqrt(a) * cos(phi), sqrt(a) * sin(phi)};
-    m->rhs(x, u, 0, theta, f);
+    m->rhs(m->ctx, x, u, 0, theta, f);
     assert_near(x[0] * f[0] + x[1] * f[1], 0, 1e-14);     /* radial */
     assert_near((x[0] * f[1] - x[1] * f[0]) / a, w, 1e-14); /* angular */
   }
   /* Noise beta on both states. */
   {
     PetscReal sigma[2];
-    m->noise(theta, sigma);
+    m->noise(m->ctx, theta, sigma);
     assert_true(sigma[0] == theta[NMModelParamIndex(m, "beta")] && sigma[1] == sigma[0]);
   }
 }
@@ -346,19 +346,19 @@ static void test_hopf_diffusive(void **state)
   assert_true(m->diffusive);
   for (int p = 0; p < 5; p++) {
     PetscReal x[2] = {Uniform(-1, 1), Uniform(-1, 1)}, u[2] = {Uniform(-1, 1), Uniform(-1, 1)}, s = Uniform(0.1, 3), f0[2], fs[2], J0[4], Js[4];
-    m->rhs(x, u, 0, theta, f0);
-    m->rhs(x, u, s, theta, fs);
+    m->rhs(m->ctx, x, u, 0, theta, f0);
+    m->rhs(m->ctx, x, u, s, theta, fs);
     assert_near(fs[0], f0[0] - s * x[0], 1e-14);
     assert_near(fs[1], f0[1] - s * x[1], 1e-14);
-    m->jacobian(x, u, 0, theta, J0);
-    m->jacobian(x, u, s, theta, Js);
+    m->jacobian(m->ctx, x, u, 0, theta, J0);
+    m->jacobian(m->ctx, x, u, s, theta, Js);
     assert_near(Js[0], J0[0] - s, 1e-14);
     assert_near(Js[3], J0[3] - s, 1e-14);
     assert_true(Js[1] == J0[1] && Js[2] == J0[2]);
     /* u enters additively, one channel per state. */
     {
       PetscReal u0[2] = {0, 0}, fu[2];
-      m->rhs(x, u0, s, theta, fu);
+      m->rhs(m->ctx, x, u0, s, theta, fu);
       assert_near(fs[0] - fu[0], u[0], 1e-14);
       assert_near(fs[1] - fu[1], u[1], 1e-14);
     }
@@ -411,7 +411,7 @@ static void test_zjr_fixed_point(void **state)
     DefaultTheta(m, theta);
     theta[NM_ZJR_MU_STE] = mus[c];
     ZJRFixedPoint(theta, u[0], x);
-    m->rhs(x, u, 0, theta, f);
+    m->rhs(m->ctx, x, u, 0, theta, f);
     /* Scale of dz/dt: h beta rho ~ 1e3 mV/s2; dy/dt = z is exactly 0. */
     for (int i = 0; i < 6; i++) assert_near(f[i], 0, 1e-9);
     /* rho of the integrator helper is mu + s(ytilde), and the fixed point satisfies
@@ -453,7 +453,7 @@ static void test_zjr_psp(void **state)
     yt[1] = 33.75 * x[0];
     yt[2] = 135 * x[0] + u[0];
     NMZJRPsp(x, u, theta, rho);
-    m->rhs(x, u, 0, theta, f);
+    m->rhs(m->ctx, x, u, 0, theta, f);
     for (int j = 0; j < 3; j++) {
       double h = theta[NM_ZJR_H_PYR + j], b = theta[NM_ZJR_BETA_PYR + j], r = theta[NM_ZJR_MU_PYR + j] + Sigmoid(yt[j], theta);
       assert_near(rho[j], r, 1e-13 * (1 + fabs(r)));
@@ -467,7 +467,7 @@ static void test_zjr_psp(void **state)
     theta[NM_ZJR_SIGMA_PYR] = 0.5;
     theta[NM_ZJR_SIGMA_INH] = 0.25;
     theta[NM_ZJR_SIGMA_STE] = 1;
-    m->noise(theta, sigma);
+    m->noise(m->ctx, theta, sigma);
     assert_near(sigma[1], 3.25 * 100 * 0.5, 1e-12);
     assert_near(sigma[3], 22 * 50 * 0.25, 1e-12);
     assert_near(sigma[5], 3.25 * 100 * 1, 1e-12);
@@ -484,18 +484,18 @@ static void test_zjr_input(void **state)
 
   (void)state;
   DefaultTheta(m, theta);
-  m->rhs(x, u0, 0, theta, f0);
-  m->rhs(x, u1, 0, theta, f1);
+  m->rhs(m->ctx, x, u0, 0, theta, f0);
+  m->rhs(m->ctx, x, u1, 0, theta, f1);
   for (int i = 0; i < 5; i++) assert_true(f0[i] == f1[i]);
   assert_true(fabs(f1[5] - f0[5]) > 1);
   /* ... by exactly h_ste beta_ste [s(ytilde_ste + 1) - s(ytilde_ste)]. */
   assert_near(f1[5] - f0[5], 3.25 * 100 * (Sigmoid(135 * 0.04 + 1, theta) - Sigmoid(135 * 0.04, theta)), 1e-9);
-  m->coupling(x, theta, c);
+  m->coupling(m->ctx, x, theta, c);
   assert_true(c[0] == x[0]);
   /* The initial state: each block at rest for ytilde = 0. */
   {
     PetscReal x0[6];
-    m->initial_state(theta, x0);
+    m->initial_state(m->ctx, theta, x0);
     for (int j = 0; j < 3; j++) {
       assert_near(x0[2 * j], theta[NM_ZJR_H_PYR + j] * (theta[NM_ZJR_MU_PYR + j] + Sigmoid(0, theta)) / theta[NM_ZJR_BETA_PYR + j], 1e-15);
       assert_true(x0[2 * j + 1] == 0);
@@ -524,8 +524,8 @@ static void CheckTransferBranches(const NMModelType *m, const PetscReal theta[],
     PetscReal x[2] = {0, 0}, z = ts[k] / d, u[1] = {z}, f[2], B[2];
     double    H, dH;
     ExactTransfer(z, d, &H, &dH);
-    m->rhs(x, u, 0, theta, f);
-    m->input_jacobian(x, u, theta, B);
+    m->rhs(m->ctx, x, u, 0, theta, f);
+    m->input_jacobian(m->ctx, x, u, theta, B);
     assert_near(f[0] / g, H, 1e-13 * H);
     assert_near(B[0] / g, dH, 1e-11 * dH);
   }
@@ -547,14 +547,14 @@ static void test_pmfm_transfer(void **state)
   theta[NMModelParamIndex(m, "b")]   = 0.5;
   theta[NMModelParamIndex(m, "I_o")] = 0.5;
   u[0]                               = 0;
-  m->rhs(S, u, 0, theta, f);
+  m->rhs(m->ctx, S, u, 0, theta, f);
   assert_true(isfinite(f[0]));
   assert_near(f[0] / g, 1 / d, 1e-12 / d);
   /* Continuous across z = 0: H(+-1e-9) = 1/d +- 1e-9/2 to first order. */
   u[0] = 1e-9;
-  m->rhs(S, u, 0, theta, fp);
+  m->rhs(m->ctx, S, u, 0, theta, fp);
   u[0] = -1e-9;
-  m->rhs(S, u, 0, theta, fm);
+  m->rhs(m->ctx, S, u, 0, theta, fm);
   assert_near(fp[0] / f[0], 1, 1e-6);
   assert_near(fm[0] / f[0], 1, 1e-6);
   assert_true(fp[0] > f[0] && f[0] > fm[0]); /* H increases */
@@ -562,9 +562,9 @@ static void test_pmfm_transfer(void **state)
   for (int s = -1; s <= 1; s += 2) {
     PetscReal zt = s * 1e-3 / d, lo[1], hi[1];
     u[0] = zt * (1 - 1e-9);
-    m->rhs(S, u, 0, theta, lo);
+    m->rhs(m->ctx, S, u, 0, theta, lo);
     u[0] = zt * (1 + 1e-9);
-    m->rhs(S, u, 0, theta, hi);
+    m->rhs(m->ctx, S, u, 0, theta, hi);
     assert_near(hi[0] - lo[0], g * 0.5 * 2e-9 * zt, 1e-13);
   }
   /* Both branches of the evaluation (series for |d z| < 1e-3, expm1 beyond) against long
@@ -577,15 +577,15 @@ static void test_pmfm_transfer(void **state)
   DefaultTheta(m, theta);
   theta[NMModelParamIndex(m, "I_o")] = 0.5;
   u[0]                               = 0;
-  m->rhs(S, u, 0, theta, f);
+  m->rhs(m->ctx, S, u, 0, theta, f);
   assert_near(f[0] / 0.641, 27.428956, 1e-6);
   assert_near(f[0], 17.581961, 1e-6);
   /* Far below threshold: H -> 0 without NaN; far above: H -> z. */
   u[0] = -100;
-  m->rhs(S, u, 0, theta, f);
+  m->rhs(m->ctx, S, u, 0, theta, f);
   assert_true(f[0] >= 0 && f[0] < 1e-300);
   u[0] = 100;
-  m->rhs(S, u, 0, theta, f);
+  m->rhs(m->ctx, S, u, 0, theta, f);
   assert_near(f[0] / 0.641, 270 * 100.5 - 108, 1e-9);
 }
 
@@ -599,11 +599,11 @@ static void test_pmfm_initial_state(void **state)
   for (int c = 0; c < 3; c++) {
     DefaultTheta(m, theta);
     theta[NMModelParamIndex(m, "w")] = 0.5 + 0.4 * c;
-    m->initial_state(theta, x0);
+    m->initial_state(m->ctx, theta, x0);
     assert_true(x0[0] > 0 && x0[0] < 1);
-    m->rhs(x0, u, 0, theta, f);
+    m->rhs(m->ctx, x0, u, 0, theta, f);
     assert_near(f[0], 0, 1e-9);
-    m->jacobian(x0, u, 0, theta, J);
+    m->jacobian(m->ctx, x0, u, 0, theta, J);
     assert_true(J[0] < 0);
   }
   /* The ODE itself: dS/dt = -S/tau_s + (1 - S) gamma H(w J S + I_o + u), by hand at S = 0.25,
@@ -611,7 +611,7 @@ static void test_pmfm_initial_state(void **state)
   {
     PetscReal S[1] = {0.25}, uu[1] = {0.1}, z = 270 * 0.460225 - 108, H = z / (1 - exp(-0.154 * z));
     DefaultTheta(m, theta);
-    m->rhs(S, uu, 0, theta, f);
+    m->rhs(m->ctx, S, uu, 0, theta, f);
     assert_near(f[0], -0.25 / 0.1 + 0.75 * 0.641 * H, 1e-12);
   }
 }
@@ -633,21 +633,21 @@ static void test_rww2_transfer(void **state)
   theta[NMModelParamIndex(m, "b_E")] = theta[NMModelParamIndex(m, "b_I")] = 0.5;
   theta[NMModelParamIndex(m, "W_E")] = theta[NMModelParamIndex(m, "W_I")] = 1;
   theta[NMModelParamIndex(m, "I_0")]                                      = 0.5;
-  m->rhs(x, u, 0, theta, f);
+  m->rhs(m->ctx, x, u, 0, theta, f);
   assert_near(f[0] / gE, 1 / dE, 1e-12 / dE);
   assert_near(f[1] / gI, 1 / dI, 1e-12 / dI);
   /* Continuity: excitatory through u, inhibitory through S_E (I_I = ... + J_N S_E). */
   u[0] = 1e-9;
-  m->rhs(x, u, 0, theta, fp);
+  m->rhs(m->ctx, x, u, 0, theta, fp);
   u[0] = -1e-9;
-  m->rhs(x, u, 0, theta, fm);
+  m->rhs(m->ctx, x, u, 0, theta, fm);
   assert_near(fp[0] / f[0], 1, 1e-6);
   assert_near(fm[0] / f[0], 1, 1e-6);
   assert_true(fp[1] == f[1] && fm[1] == f[1]); /* u does not reach the inhibitory population */
   u[0] = 0;
   for (int s = -1; s <= 1; s += 2) {
     PetscReal xs[2] = {s * 1e-9, 0};
-    m->rhs(xs, u, 0, theta, fp);
+    m->rhs(m->ctx, xs, u, 0, theta, fp);
     assert_near(fp[1] / f[1], 1, 1e-6);
   }
   /* Both branches of the excitatory H, through u (J_N = 1 makes z = u). */
@@ -661,7 +661,7 @@ static void test_rww2_transfer(void **state)
          d z = 0.087 * -12.549 = -1.091763, exp(1.091763) = 2.9795223...,
          H_I = -12.549 / (1 - 2.9795223) = 6.3394081... Hz, dS_I/dt = 1.0 H_I. */
   DefaultTheta(m, theta);
-  m->rhs(x, u, 0, theta, f);
+  m->rhs(m->ctx, x, u, 0, theta, f);
   assert_near(f[0], 2.2607396, 1e-7);
   assert_near(f[1], 6.3394081, 1e-7);
 }
@@ -681,16 +681,16 @@ static void test_rww2_equations(void **state)
   zI = 615 * II - 177;
   HE = zE / (1 - exp(-0.16 * zE));
   HI = zI / (1 - exp(-0.087 * zI));
-  m->rhs(x, u, 0, theta, f);
+  m->rhs(m->ctx, x, u, 0, theta, f);
   assert_near(f[0], -0.3 / 0.1 + 0.7 * 0.641 * HE, 1e-12);
   assert_near(f[1], -0.05 / 0.01 + 1.0 * HI, 1e-12);
   /* Initial state: dS/dt = 0 with u = 0, 0 < S_E < 1, S_I > 0, and linearly stable. */
-  m->initial_state(theta, x0);
+  m->initial_state(m->ctx, theta, x0);
   assert_true(x0[0] > 0 && x0[0] < 1 && x0[1] > 0);
-  m->rhs(x0, zero, 0, theta, f0);
+  m->rhs(m->ctx, x0, zero, 0, theta, f0);
   assert_near(f0[0], 0, 1e-9);
   assert_near(f0[1], 0, 1e-9);
-  m->jacobian(x0, zero, 0, theta, J);
+  m->jacobian(m->ctx, x0, zero, 0, theta, J);
   assert_true(J[0] + J[3] < 0 && J[0] * J[3] - J[1] * J[2] > 0);
 }
 
@@ -705,20 +705,20 @@ static void test_linear(void **state)
   (void)state;
   assert_int_equal(NMModelParamIndex(m, "a11"), 0);
   assert_int_equal(NMModelParamIndex(m, "sigma2"), 7);
-  m->rhs(x, u, 0, theta, f);
+  m->rhs(m->ctx, x, u, 0, theta, f);
   assert_true(f[0] == -1.5 * 1.25 + 0.25 * -2.5 + 0.5 * 0.75);
   assert_true(f[1] == 2 * 1.25 + -0.75 * -2.5 + -3 * 0.75);
-  m->jacobian(x, u, 0, theta, J);
+  m->jacobian(m->ctx, x, u, 0, theta, J);
   assert_true(J[0] == -1.5 && J[1] == 0.25 && J[2] == 2 && J[3] == -0.75);
-  m->input_jacobian(x, u, theta, B);
+  m->input_jacobian(m->ctx, x, u, theta, B);
   assert_true(B[0] == 0.5 && B[1] == -3);
-  m->noise(theta, sigma);
+  m->noise(m->ctx, theta, sigma);
   assert_true(sigma[0] == 0.125 && sigma[1] == 0.0625);
-  m->coupling(x, theta, c);
+  m->coupling(m->ctx, x, theta, c);
   assert_true(c[0] == 1.25);
   /* Defaults: A = -I, b = (1, 0). */
   DefaultTheta(m, theta);
-  m->rhs(x, u, 0, theta, f);
+  m->rhs(m->ctx, x, u, 0, theta, f);
   assert_true(f[0] == -1.25 + 0.75 && f[1] == 2.5);
 }
 

@@ -1,0 +1,13 @@
+#pragma once
+/* The learned node model (netmass train) as a node model of the simulator and the
+   fixed-point search: src/models/model_mlp.c. */
+#include <netmass/infer.h>
+#include <netmass/model.h>
+
+#define NM_MLP_MAX_HIDDEN 256
+
+/* A node model from trained model `im`: states x (ns), parameters theta_r (mr, default 0)
+   and theta_s (default: subject `subject`'s posterior mean), time step delta (s) = the
+   sample period of the training data. The model holds copies of the weights. */
+PETSC_EXTERN PetscErrorCode NMModelMLPCreate(NMInferModel im, PetscReal delta, PetscInt subject, NMModelType **model);
+PETSC_EXTERN PetscErrorCode NMModelMLPDestroy(NMModelType **model);
