@@ -310,6 +310,14 @@ static PetscErrorCode NMFileSelectRows(MPI_Comm comm, hid_t filespace, PetscInt 
   PetscFunctionReturn(0);
 }
 
+/* Dataset names may hold groups ("params/f/dense0/kernel"): create them on the way. */
+static hid_t NMFileLinkList(void)
+{
+  hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  return lcpl;
+}
+
 struct _n_NMDataset {
   NMFile   file;
   hid_t    dset;
@@ -319,7 +327,7 @@ struct _n_NMDataset {
 PetscErrorCode NMFileCreateDataset(NMFile file, const char name[], PetscInt ndim, const PetscInt dims[], const char *const dimnames[], const char units[], NMDataset *ds)
 {
   hsize_t   hdims[NM_FILE_MAX_DIM];
-  hid_t     space, dcpl;
+  hid_t     space, dcpl, lcpl;
   PetscReal nan = NAN;
 
   PetscFunctionBeginUser;
@@ -335,7 +343,9 @@ PetscErrorCode NMFileCreateDataset(NMFile file, const char name[], PetscInt ndim
   H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan);
   H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
   H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC);
-  (*ds)->dset = H5Dcreate2(file->fid, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  lcpl        = NMFileLinkList();
+  (*ds)->dset = H5Dcreate2(file->fid, name, H5T_NATIVE_DOUBLE, space, lcpl, dcpl, H5P_DEFAULT);
+  H5Pclose(lcpl);
   H5Pclose(dcpl);
   H5Sclose(space);
   PetscCheck((*ds)->dset >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: cannot create dataset %s (disk full?)", file->path, name);
@@ -479,7 +489,7 @@ PetscErrorCode NMFileWriteStrings(NMFile file, const char name[], PetscInt n, co
 {
   size_t      width = 1;
   char       *buf;
-  hid_t       type, space, dset, memspace, dxpl;
+  hid_t       type, space, dset, memspace, dxpl, lcpl;
   hsize_t     hn = (hsize_t)n;
   PetscMPIInt rank;
 
@@ -493,7 +503,9 @@ PetscErrorCode NMFileWriteStrings(NMFile file, const char name[], PetscInt n, co
   H5Tset_strpad(type, H5T_STR_NULLPAD);
   H5Tset_cset(type, H5T_CSET_UTF8);
   space = H5Screate_simple(1, &hn, NULL);
-  dset  = H5Dcreate2(file->fid, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  lcpl  = NMFileLinkList();
+  dset  = H5Dcreate2(file->fid, name, type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  H5Pclose(lcpl);
   PetscCheck(dset >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: cannot create dataset %s", file->path, name);
   /* Every rank holds the same strings; rank 0 writes them. */
   PetscCallMPI(MPI_Comm_rank(file->comm, &rank));
