@@ -18,3 +18,4 @@ PetscErrorCode NMCommandFixedPoints(MPI_Comm comm);
 PetscErrorCode NMCommandAnalyze(MPI_Comm comm);
 PetscErrorCode NMCommandBench(MPI_Comm comm);
 PetscErrorCode NMCommandDemo(MPI_Comm comm);
+PetscErrorCode NMCommandTrain(MPI_Comm comm);

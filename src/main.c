@@ -35,6 +35,11 @@ static const NMCommand commands[] = {
    "netmass analyze: functional connectivity, dynamics and linear effective connectivity of time series.\n"
    "  netmass analyze -i cohort.h5 -dataset bold -o analysis.h5\n",
    NMCommandAnalyze},
+  {"train", "fit the amortized inference model of Sip et al. 2023 to a cohort (data parallel)",
+   "netmass train: amortized variational inference of a network model of brain dynamics (Sip et al. 2023).\n"
+   "  mpiexec -n 2 netmass train -cohort cohort.h5 -o model.h5 [-train_epochs 1000 -infer_ns 2 -infer_mr 2 -infer_ms 1]\n"
+   "  netmass train ... -restart                      (continue from <model>.checkpoint)\n",
+   NMCommandTrain},
   {"demo", "run the main job end to end on data netmass generates itself",
    "netmass demo: generate inputs and run every netmass capability on them, writing into -demo_dir.\n", NMCommandDemo},
 };
