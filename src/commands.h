@@ -19,3 +19,6 @@ PetscErrorCode NMCommandAnalyze(MPI_Comm comm);
 PetscErrorCode NMCommandBench(MPI_Comm comm);
 PetscErrorCode NMCommandDemo(MPI_Comm comm);
 PetscErrorCode NMCommandTrain(MPI_Comm comm);
+PetscErrorCode NMCommandEncode(MPI_Comm comm);
+PetscErrorCode NMCommandGenerate(MPI_Comm comm);
+PetscErrorCode NMCommandEvaluate(MPI_Comm comm);
