@@ -83,6 +83,7 @@ static PetscErrorCode NMRecoverParameter(PetscInt ni, PetscInt k, const PetscRea
   double    *A, *b, *xs;
   PetscReal *r_true, *r_est, *work, *rhos;
   PetscInt  *perm, nvalid = 0;
+  PetscBool  constant = PETSC_TRUE;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc3((size_t)ni * (k + 1), &A, ni, &b, ni, &xs));
@@ -99,7 +100,9 @@ static PetscErrorCode NMRecoverParameter(PetscInt ni, PetscInt k, const PetscRea
     for (PetscInt j = 0; j < k; j++) est[i] += b[1 + j] * mu[i * k + j];
   }
   PetscCall(NMRanks(ni, truth, perm, work, r_true));
-  for (PetscInt s = 0; s < nrec; s++) {
+  /* a parameter the cohort does not vary (e.g. Hopf's noise) has no recovery to measure */
+  for (PetscInt i = 1; i < ni && constant; i++) constant = (PetscBool)(truth[i] == truth[0]);
+  for (PetscInt s = 0; s < nrec && !constant; s++) {
     for (PetscInt i = 0; i < ni; i++) {
       NMRandomStream rs;
       xs[i] = b[0];
@@ -299,7 +302,7 @@ PetscErrorCode NMInferEvaluateWrite(MPI_Comm comm, NMInferSession *ses, const ch
   PetscCall(NMFileCommit(&f));
 
   /* a short report */
-  for (PetscInt p = 0; p < P; p++) PetscCall(PetscPrintf(comm, "  recovery of %-8s Spearman rho %.3f [%.3f, %.3f]\n", p < truth.P0 ? truth.names[p] : "G", (double)rec_rho[p * 3], (double)rec_rho[p * 3 + 1], (double)rec_rho[p * 3 + 2]));
+  for (PetscInt p = 0; p < P; p++) PetscCall(PetscPrintf(comm, "  recovery of %-8s Spearman rho %.3f [%.3f, %.3f]%s\n", p < truth.P0 ? truth.names[p] : "G", (double)rec_rho[p * 3], (double)rec_rho[p * 3 + 1], (double)rec_rho[p * 3 + 2], PetscIsNanReal(rec_rho[p * 3]) ? " (constant in the cohort)" : ""));
   {
     PetscReal loc[2] = {0, 0};
     for (PetscInt k = 0; k < (s1 - s0) * nsim; k++) loc[0] += sim[k], loc[1] += 1;

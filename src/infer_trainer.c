@@ -306,7 +306,7 @@ PetscErrorCode NMTrainerRun(NMTrainer tr)
     tr->history.seconds[e] = flops[1];
     tr->history.gflops[e]  = flops[1] > 0 ? 1e-9 * flops[0] / flops[1] : 0;
     tr->history.nepochs    = e + 1;
-    PetscCall(PetscPrintf(tr->comm, "epoch %4" PetscInt_FMT "/%" PetscInt_FMT "  loss %.6g train %.6g test  loglik %.5g trans %.5g entropy %.5g kl_r %.4g kl_s %.4g  beta_p %.3f  %.3f s  %.2f GFLOP/s\n", e + 1, tr->epochs, tr->history.loss_train[e], tr->history.loss_test[e], tt[0], tt[1], tt[3], tt[4], tt[5], beta_p, tr->history.seconds[e], tr->history.gflops[e]));
+    PetscCall(PetscPrintf(tr->comm, "epoch %4" PetscInt_FMT "/%" PetscInt_FMT "  loss train %.6g test %.6g  loglik %.5g trans %.5g entropy %.5g kl_r %.4g kl_s %.4g  beta_p %.3f  %.3f s  %.2f GFLOP/s\n", e + 1, tr->epochs, tr->history.loss_train[e], tr->history.loss_test[e], tt[0], tt[1], tt[3], tt[4], tt[5], beta_p, tr->history.seconds[e], tr->history.gflops[e]));
     if (tr->history.nepochs == tr->epochs) break;
     if (signalled || (tr->stop_after && tr->history.nepochs == tr->stop_after) || (tr->checkpoint_every && tr->history.nepochs % tr->checkpoint_every == 0)) PetscCall(NMTrainerCheckpointWrite(tr));
     if (tr->stop_after && tr->history.nepochs == tr->stop_after) break;
