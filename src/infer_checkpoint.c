@@ -71,7 +71,12 @@ PetscErrorCode NMTrainerCheckpointRead(NMTrainer tr)
   NMTrainerKey(tr, key);
   for (PetscInt k = 0; k < NM_NKEY; k++) {
     PetscCall(NMFileGetAttributeReal(f, "/", nm_key_names[k], &val, &found));
-    PetscCheck(found && val == key[k], tr->comm, PETSC_ERR_ARG_INCOMP, "%s has %s = %g but this run has %g; resume with the options of the run that wrote it", what, nm_key_names[k], (double)val, (double)key[k]);
+    char hs[32], ws[32];
+    PetscCheck(found, tr->comm, PETSC_ERR_FILE_UNEXPECTED, "%s has no attribute %s: not a checkpoint of netmass train", what, nm_key_names[k]);
+    if (val == key[k]) continue;
+    PetscCall(NMFormat(hs, sizeof(hs), "%g", (double)val));
+    PetscCall(NMFormat(ws, sizeof(ws), "%g", (double)key[k]));
+    SETERRQ(tr->comm, PETSC_ERR_ARG_INCOMP, "%s has %s = %s but this run has %s; resume with the options of the run that wrote it", what, nm_key_names[k], hs, ws);
   }
   PetscCall(NMInferModelGetParams(tr->model, &n, &theta));
   PetscCall(NMFileGetShape(f, "state/theta", 1, dims));

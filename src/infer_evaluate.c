@@ -226,10 +226,12 @@ PetscErrorCode NMInferEvaluateWrite(MPI_Comm comm, NMInferSession *ses, const ch
   /* posteriors of theta_r and the ELBO of every item, items split over the ranks */
   PetscCall(PetscMalloc6((size_t)(i1 - i0) * mr + 1, &mu_mine, (size_t)(i1 - i0) * mr + 1, &lv_mine, (size_t)ni * mr + 1, &mu, (size_t)ni * mr + 1, &lv, (size_t)(i1 - i0) + 1, &elbo_mine, (size_t)ni, &elbo));
   PetscCall(NMInferEncodeRange(ses->trained.model, &ses->items, i0, i1, mu_mine, lv_mine, NULL, NULL));
+  /* the streams of the last epoch trained: the mean over the test items then equals the
+     last point of the model's test curve (without its regularisers) */
   for (PetscInt i = i0; i < i1; i++) {
     NMInferBatch b = {1, ses->items.y + (size_t)i * d->nt, ses->items.u + (size_t)i * d->nt, ses->items.subject + i, ses->items.item + i};
     NMInferTerms t;
-    PetscCall(NMInferLossGrad(ses->trained.model, &b, 1, 1.0, seed, (uint64_t)ses->trained.epochs, &t, NULL));
+    PetscCall(NMInferLossGrad(ses->trained.model, &b, 1, 1.0, (uint64_t)ses->trained.seed, (uint64_t)PetscMax(ses->trained.epochs - 1, 0), &t, NULL));
     elbo_mine[i - i0] = -(t.loss - t.xreg);
   }
   PetscCall(NMAllgatherRows(comm, ni, mr, i0, i1, mu_mine, mu));

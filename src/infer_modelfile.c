@@ -155,7 +155,13 @@ PetscErrorCode NMInferDimsCheck(MPI_Comm comm, const char what[], const NMInferD
   PetscFunctionBegin;
   NMInferDimsToArray(have, h);
   NMInferDimsToArray(want, w);
-  for (PetscInt k = 0; k < NM_NDIMS; k++) PetscCheck(h[k] == w[k], comm, PETSC_ERR_ARG_INCOMP, "%s has %s = %g but this run has %g; use the options (and cohort) of the run that wrote it", what, nm_dim_names[k], (double)h[k], (double)w[k]);
+  for (PetscInt k = 0; k < NM_NDIMS; k++) {
+    char hs[32], ws[32];
+    if (h[k] == w[k]) continue;
+    PetscCall(NMFormat(hs, sizeof(hs), "%g", (double)h[k]));
+    PetscCall(NMFormat(ws, sizeof(ws), "%g", (double)w[k]));
+    SETERRQ(comm, PETSC_ERR_ARG_INCOMP, "%s has %s = %s but this run has %s; use the options (and cohort) of the run that wrote it", what, nm_dim_names[k], hs, ws);
+  }
   PetscCheck(have->variant == want->variant, comm, PETSC_ERR_ARG_INCOMP, "%s is of variant %s but this run has -infer_variant %s", what, NMInferVariants[have->variant], NMInferVariants[want->variant]);
   PetscFunctionReturn(0);
 }
