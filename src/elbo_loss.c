@@ -1,4 +1,5 @@
 #include "elbo_impl.h"
+#include <netmass/sys.h>
 #include <math.h>
 
 /* The minibatch objective of Sip et al. (2023), eq. 10-15 and 29, with the authors'
@@ -153,7 +154,10 @@ PetscErrorCode NMInferLossGrad(NMInferModel m, const NMInferBatch *b, PetscInt n
   if (terms) *terms = acc;
   if (B == 0) PetscFunctionReturn(0);
   PetscCall(NMInferBatchSetUp(m, b));
+  PetscCall(PetscLogEventBegin(NM_EVENT_InferEncoders, 0, 0, 0, 0));
   PetscCall(NMInferEncodersForward(m, B, b->subject));
+  PetscCall(PetscLogEventEnd(NM_EVENT_InferEncoders, 0, 0, 0, 0));
+  PetscCall(PetscLogEventBegin(NM_EVENT_InferGenerative, 0, 0, 0, 0));
   NMInferGatherSubjects(m, b);
   if (g) {
     PetscCall(PetscArrayzero(w->dPx, (size_t)(T * B * 2 * ns)));
@@ -207,8 +211,11 @@ PetscErrorCode NMInferLossGrad(NMInferModel m, const NMInferBatch *b, PetscInt n
     NMInferReparameterizeBackward(B, mr, w->Pr + mr, 2 * mr, w->eps + T * ns, ne, w->dthr, mr, w->dPr, w->dPr + mr);
     NMInferReparameterizeBackward(B, ms, w->gths + ms, 2 * ms, w->eps + T * ns + mr, ne, w->dths, ms, w->dgths, w->dgths + ms);
   }
+  PetscCall(PetscLogEventEnd(NM_EVENT_InferGenerative, 0, 0, 0, 0));
   if (g) {
+    PetscCall(PetscLogEventBegin(NM_EVENT_InferEncoders, 0, 0, 0, 0));
     PetscCall(NMInferEncodersBackward(m, B, b->subject, grad));
+    PetscCall(PetscLogEventEnd(NM_EVENT_InferEncoders, 0, 0, 0, 0));
     NMInferScatterSubjects(m, b, grad);
   }
   if (terms) {
@@ -233,7 +240,9 @@ PetscErrorCode NMInferEncode(NMInferModel m, const NMInferBatch *b, double *thr_
   PetscFunctionBegin;
   if (B == 0) PetscFunctionReturn(0);
   PetscCall(NMInferBatchSetUp(m, b));
+  PetscCall(PetscLogEventBegin(NM_EVENT_InferEncoders, 0, 0, 0, 0));
   PetscCall(NMInferEncodersForward(m, B, b->subject));
+  PetscCall(PetscLogEventEnd(NM_EVENT_InferEncoders, 0, 0, 0, 0));
   for (PetscInt r = 0; r < B; r++) {
     for (PetscInt j = 0; j < mr; j++) {
       if (thr_mu) thr_mu[r * mr + j] = w->Pr[r * 2 * mr + j];

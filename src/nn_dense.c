@@ -11,6 +11,7 @@ PetscErrorCode NMDenseForward(PetscInt n, PetscInt nin, PetscInt nout, const dou
   for (PetscInt r = 0; r < n; r++)
     for (PetscInt j = 0; j < nout; j++) Y[r * ldy + j] = bias[j];
   if (n > 0 && nin > 0) cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)nout, (int)nin, 1.0, X, (int)ldx, W, (int)nout, 1.0, Y, (int)ldy);
+  PetscCall(PetscLogFlops(2.0 * n * nin * nout));
   PetscFunctionReturn(0);
 }
 
@@ -22,5 +23,6 @@ PetscErrorCode NMDenseBackward(PetscInt n, PetscInt nin, PetscInt nout, const do
   for (PetscInt r = 0; r < n; r++)
     for (PetscInt j = 0; j < nout; j++) dbias[j] += dY[r * lddy + j];
   if (dX && nin > 0) cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)nin, (int)nout, 1.0, dY, (int)lddy, W, (int)nout, 0.0, dX, (int)lddx);
+  PetscCall(PetscLogFlops((dX ? 4.0 : 2.0) * n * nin * nout));
   PetscFunctionReturn(0);
 }

@@ -51,6 +51,7 @@ PetscErrorCode NMLSTMForward(const NMLSTMShape *s, const double W[], const doubl
       }
     }
   }
+  PetscCall(PetscLogFlops(2.0 * rows * ng * (s->nin + nu)));
   PetscFunctionReturn(0);
 }
 
@@ -98,5 +99,6 @@ PetscErrorCode NMLSTMBackward(const NMLSTMShape *s, const double U[], const doub
     if (ws)
       for (PetscInt j = 0; j < ng; j++) ws[j] += dz[j];
   }
+  PetscCall(PetscLogFlops(2.0 * rows * ng * (s->nin + 2 * nu)));
   PetscFunctionReturn(0);
 }

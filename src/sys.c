@@ -6,6 +6,7 @@
 
 PetscLogEvent NM_EVENT_FileWrite, NM_EVENT_FileRead, NM_EVENT_Import, NM_EVENT_Generate, NM_EVENT_Preprocess;
 PetscLogEvent NM_EVENT_Integrate, NM_EVENT_Contract, NM_EVENT_Exchange, NM_EVENT_NodeStep, NM_EVENT_Monitor;
+PetscLogEvent NM_EVENT_InferEncoders, NM_EVENT_InferGenerative;
 
 static PetscBool nm_error_collective = PETSC_FALSE;
 static PetscBool nm_traceback        = PETSC_FALSE;
@@ -95,6 +96,8 @@ PetscErrorCode NMInitialize(int *argc, char ***argv, const char command[], const
   PetscCall(PetscLogEventRegister("NMExchange", classid, &NM_EVENT_Exchange));
   PetscCall(PetscLogEventRegister("NMNodeStep", classid, &NM_EVENT_NodeStep));
   PetscCall(PetscLogEventRegister("NMMonitor", classid, &NM_EVENT_Monitor));
+  PetscCall(PetscLogEventRegister("NMInferEncoders", classid, &NM_EVENT_InferEncoders));
+  PetscCall(PetscLogEventRegister("NMInferGenerative", classid, &NM_EVENT_InferGenerative));
   PetscFunctionReturn(0);
 }
 

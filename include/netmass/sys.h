@@ -9,6 +9,9 @@ PETSC_EXTERN PetscLogEvent NM_EVENT_FileWrite, NM_EVENT_FileRead, NM_EVENT_Impor
 /* The simulator's phases: the whole time loop, the tensor contraction, the exchange of
    ghost histories, the node steps, the monitors. */
 PETSC_EXTERN PetscLogEvent NM_EVENT_Integrate, NM_EVENT_Contract, NM_EVENT_Exchange, NM_EVENT_NodeStep, NM_EVENT_Monitor;
+/* The inference engine's phases: both encoders (forward and backward) and the generative
+   part of the ELBO (all samples, forward and backward); GEMM flops are logged. */
+PETSC_EXTERN PetscLogEvent NM_EVENT_InferEncoders, NM_EVENT_InferGenerative;
 
 /* Initialise PETSc for `command` with `help` as the -help header, install netmass's
    error handler and register the log events. */

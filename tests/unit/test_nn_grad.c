@@ -8,35 +8,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include "../nm_test.h"
+#include "nm_grad_check.h"
 
 #include <math.h>
 #include <string.h>
 
 #include <netmass/nn.h>
 #include <netmass/sys.h>
-
-/* Deterministic uniform numbers in [-1, 1) (64-bit LCG, Knuth's MMIX constants). */
-static double uniform(uint64_t *s)
-{
-  *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-  return (double)(*s >> 11) * 0x1.0p-52 - 1;
-}
-
-static void fill(uint64_t *s, int n, double scale, double *x)
-{
-  for (int k = 0; k < n; k++) x[k] = scale * uniform(s);
-}
-
-/* max |analytic - fd| / max |fd| over a block */
-static double blockerr(int n, const double *an, const double *fd)
-{
-  double d = 0, m = 0;
-  for (int k = 0; k < n; k++) {
-    d = fmax(d, fabs(an[k] - fd[k]));
-    m = fmax(m, fabs(fd[k]));
-  }
-  return d / m;
-}
 
 /* ---- dense layer: L = sum_ij c_ij Y_ij, Y = X W + b ---- */
 
@@ -51,42 +29,28 @@ static double dense_loss(const double *X, const double *W, const double *b, cons
   return L;
 }
 
-/* central differences of f at x[k] for every k, into fd */
-#define FD_ALL(n, x, fd, expr) \
-  do { \
-    for (int k_ = 0; k_ < (n); k_++) { \
-      const double x0_ = (x)[k_], h_ = 1e-5; \
-      (x)[k_]        = x0_ + h_; \
-      double fp_     = (expr); \
-      (x)[k_]        = x0_ - h_; \
-      double fm_     = (expr); \
-      (x)[k_]        = x0_; \
-      (fd)[k_]       = (fp_ - fm_) / (2 * h_); \
-    } \
-  } while (0)
-
 static void test_dense_grad(void **state)
 {
   uint64_t s = 11;
   double   X[DN * LDX], W[DIN * DOUT], b[DOUT], c[DN * DOUT], dY[DN * LDY], dX[DN * LDX], dW[DIN * DOUT], db[DOUT], fd[DN * LDX];
   (void)state;
-  fill(&s, DN * LDX, 1, X);
-  fill(&s, DIN * DOUT, 1, W);
-  fill(&s, DOUT, 1, b);
-  fill(&s, DN * DOUT, 1, c);
+  nm_fill(&s, DN * LDX, 1, X);
+  nm_fill(&s, DIN * DOUT, 1, W);
+  nm_fill(&s, DOUT, 1, b);
+  nm_fill(&s, DN * DOUT, 1, c);
   for (int r = 0; r < DN; r++)
     for (int j = 0; j < DOUT; j++) dY[r * LDY + j] = c[r * DOUT + j];
   memset(dW, 0, sizeof(dW));
   memset(db, 0, sizeof(db));
   assert_int_equal(NMDenseBackward(DN, DIN, DOUT, X, LDX, W, dY, LDY, dX, LDX, dW, db), 0);
-  FD_ALL(DIN * DOUT, W, fd, dense_loss(X, W, b, c));
-  assert_true(blockerr(DIN * DOUT, dW, fd) < 1e-6);
-  FD_ALL(DOUT, b, fd, dense_loss(X, W, b, c));
-  assert_true(blockerr(DOUT, db, fd) < 1e-6);
-  FD_ALL(DN * LDX, X, fd, dense_loss(X, W, b, c));
+  NM_FD_ALL(DIN * DOUT, W, fd, dense_loss(X, W, b, c));
+  assert_true(nm_blockerr(DIN * DOUT, dW, fd) < 1e-6);
+  NM_FD_ALL(DOUT, b, fd, dense_loss(X, W, b, c));
+  assert_true(nm_blockerr(DOUT, db, fd) < 1e-6);
+  NM_FD_ALL(DN * LDX, X, fd, dense_loss(X, W, b, c));
   for (int r = 0; r < DN; r++)
     for (int i = DIN; i < LDX; i++) fd[r * LDX + i] = dX[r * LDX + i] = 0; /* padding columns */
-  assert_true(blockerr(DN * LDX, dX, fd) < 1e-6);
+  assert_true(nm_blockerr(DN * LDX, dX, fd) < 1e-6);
 }
 
 /* ---- LSTM through time: L = sum c . H over every output (the last one is the final state) ---- */
@@ -116,11 +80,11 @@ static void check_lstm(PetscBool reverse)
   double          dH[LT * LB * LDH], work[2 * LB * LU], dW[(LIN + LSUB) * LG], dU[LU * LG], db[LG], fd[(LIN + LSUB) * LG];
 
   p.shape = (NMLSTMShape){LT, LB, LIN, LSUB, LU, reverse};
-  fill(&s, (LIN + LSUB) * LG, 0.8, p.W);
-  fill(&s, LU * LG, 0.8, p.U);
-  fill(&s, LG, 0.5, p.b);
-  fill(&s, LT * LB * LIN, 1, p.X);
-  fill(&s, LT * LB * LU, 1, p.c);
+  nm_fill(&s, (LIN + LSUB) * LG, 0.8, p.W);
+  nm_fill(&s, LU * LG, 0.8, p.U);
+  nm_fill(&s, LG, 0.5, p.b);
+  nm_fill(&s, LT * LB * LIN, 1, p.X);
+  nm_fill(&s, LT * LB * LU, 1, p.c);
   p.subject[0] = 1, p.subject[1] = 0, p.subject[2] = 1;
   (void)lstm_loss(&p);
   for (int q = 0; q < LT * LB; q++)
@@ -129,16 +93,16 @@ static void check_lstm(PetscBool reverse)
   memset(dU, 0, sizeof(dU));
   memset(db, 0, sizeof(db));
   assert_int_equal(NMLSTMBackward(&p.shape, p.U, p.X, p.subject, p.G, p.H, LDH, p.C, dH, LDH, work, dW, dU, db), 0);
-  FD_ALL((LIN + LSUB) * LG, p.W, fd, lstm_loss(&p));
-  print_message("LSTM %s: kernel (with subject rows) rel. err %.2e", reverse ? "reverse" : "forward", blockerr((LIN + LSUB) * LG, dW, fd));
-  assert_true(blockerr(LIN * LG, dW, fd) < 1e-6);
-  assert_true(blockerr(LSUB * LG, dW + LIN * LG, fd + LIN * LG) < 1e-6); /* the gathered one-hot rows */
-  FD_ALL(LU * LG, p.U, fd, lstm_loss(&p));
-  print_message(", recurrent %.2e", blockerr(LU * LG, dU, fd));
-  assert_true(blockerr(LU * LG, dU, fd) < 1e-6);
-  FD_ALL(LG, p.b, fd, lstm_loss(&p));
-  print_message(", bias %.2e\n", blockerr(LG, db, fd));
-  assert_true(blockerr(LG, db, fd) < 1e-6);
+  NM_FD_ALL((LIN + LSUB) * LG, p.W, fd, lstm_loss(&p));
+  print_message("LSTM %s: kernel (with subject rows) rel. err %.2e", reverse ? "reverse" : "forward", nm_blockerr((LIN + LSUB) * LG, dW, fd));
+  assert_true(nm_blockerr(LIN * LG, dW, fd) < 1e-6);
+  assert_true(nm_blockerr(LSUB * LG, dW + LIN * LG, fd + LIN * LG) < 1e-6); /* the gathered one-hot rows */
+  NM_FD_ALL(LU * LG, p.U, fd, lstm_loss(&p));
+  print_message(", recurrent %.2e", nm_blockerr(LU * LG, dU, fd));
+  assert_true(nm_blockerr(LU * LG, dU, fd) < 1e-6);
+  NM_FD_ALL(LG, p.b, fd, lstm_loss(&p));
+  print_message(", bias %.2e\n", nm_blockerr(LG, db, fd));
+  assert_true(nm_blockerr(LG, db, fd) < 1e-6);
 }
 
 static void test_lstm_grad_forward(void **state)
