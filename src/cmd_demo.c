@@ -2,6 +2,7 @@
 #include <netmass/simulator.h>
 #include <netmass/fixedpoint.h>
 #include <netmass/sys.h>
+#include <netmass/trainer.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include "commands.h"
@@ -89,6 +90,37 @@ static PetscErrorCode NMDemoFixedPoints(MPI_Comm comm, const char path[])
   PetscFunctionReturn(0);
 }
 
+/* Step 4, first half: a synthetic cohort with ground truth (Sip et al.'s Hopf test case, small). */
+static PetscErrorCode NMDemoCohort(MPI_Comm comm, const char path[])
+{
+  NMCohortSpec spec;
+
+  PetscFunctionBegin;
+  PetscCall(NMCohortSpecCreate(comm, &spec));
+  PetscCall(NMCohortSpecRun(spec, path));
+  PetscCall(NMCohortSpecDestroy(&spec));
+  PetscFunctionReturn(0);
+}
+
+/* Step 4, second half: a few epochs of amortized inference on that cohort, which is the
+   step's input file. */
+static PetscErrorCode NMDemoTrain(MPI_Comm comm, const char path[])
+{
+  NMTrainer tr;
+  char      cohort[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-connectome", cohort, sizeof(cohort), NULL));
+  PetscCall(PetscOptionsSetValue(NULL, "-cohort", cohort));
+  PetscCall(PetscOptionsSetValue(NULL, "-o", path));
+  PetscCall(NMTrainerCreate(comm, &tr));
+  PetscCall(NMTrainerSetFromOptions(tr));
+  PetscCall(NMTrainerSetUp(tr));
+  PetscCall(NMTrainerRun(tr));
+  PetscCall(NMTrainerDestroy(&tr));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMCommandDemo(MPI_Comm comm)
 {
   char              dir[PETSC_MAX_PATH_LEN] = "netmass-demo", path[PETSC_MAX_PATH_LEN];
@@ -130,6 +162,9 @@ PetscErrorCode NMCommandDemo(MPI_Comm comm)
 
   PetscCall(PetscPrintf(comm, "netmass demo: step 3, fixed points and their stability\n"));
   PetscCall(NMDemoStep(comm, NMDemoFixedPoints, dir, "fixedpoints_hopf_geometric68.h5", "geometric_68.h5", "-model hopf -hopf_a 0.1 -hopf_f 0.05 -G 0.3 -fp_starts 50 -fp_patience 10", seed));
+  PetscCall(PetscPrintf(comm, "netmass demo: step 4, amortized inference (Sip et al. 2023) on a synthetic Hopf cohort\n"));
+  PetscCall(NMDemoStep(comm, NMDemoCohort, dir, "hopf_cohort_geometric68.h5", "geometric_68.h5", "-model hopf -hopf_a_uniform -1,1 -hopf_f_uniform 0.03,0.07 -hopf_beta 0.1414 -cohort_subjects 3 -cohort_G 0,0.7 -cohort_perturb_eps 0.1 -delay instant -integrator euler -dt 0.02 -duration 105 -transient 25 -monitor_raw_period 1 -initial gaussian -initial_sd 0.3", seed));
+  PetscCall(NMDemoStep(comm, NMDemoTrain, dir, "model_hopf_cohort.h5", "hopf_cohort_geometric68.h5", "-train_epochs 4 -checkpoint_every 0", seed));
   PetscCall(PetscPrintf(comm, "netmass demo: done; results in %s\n", dir));
   PetscFunctionReturn(0);
 }
