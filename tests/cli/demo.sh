@@ -5,6 +5,7 @@ rm -rf demo_test
 run mpiexec -n 2 "$NETMASS" demo -demo_dir demo_test | grep -q "netmass demo: done" || fail "demo did not finish"
 for f in ring_smallworld_200.h5 geometric_68.h5 zjr_ring200_gamma.h5 hopf_geometric68_bold.h5 fixedpoints_hopf_geometric68.h5; do [ -s demo_test/$f ] || fail "demo did not write $f"; done
 [ "$(attr demo_test/hopf_geometric68_bold.h5 complete)" = 1 ] || fail "demo simulation incomplete"
+[ "$(attr demo_test/model_hopf_cohort.h5 format)" = netmass-model ] || fail "demo did not train a model"
 run /usr/bin/python3 "$NETMASS_SOURCE_DIR/postproc/plot_simulation.py" demo_test/hopf_geometric68_bold.h5 -o demo_test/hopf.png >/dev/null
 [ -s demo_test/hopf.png ] || fail "simulation figure missing"
 # The figures of postproc/ read netmass files with Debian's h5py.
