@@ -1,6 +1,6 @@
 #pragma once
-/* The inference engine's internals (elbo_model.c, elbo_lstm.c, elbo_drift.c, elbo_terms.c,
-   elbo_loss.c). Batch buffers are time-major: row (t, r) = t * nitems + r. */
+/* The inference engine's internals (elbo_model.c, elbo_work.c, elbo_lstm.c, elbo_drift.c,
+   elbo_terms.c, elbo_loss.c). Batch buffers are time-major: row (t, r) = t * nitems + r. */
 #include <netmass/infer.h>
 #include <netmass/nn.h>
 

@@ -149,7 +149,7 @@ PetscErrorCode NMInferLossGrad(NMInferModel m, const NMInferBatch *b, PetscInt n
 
   PetscFunctionBegin;
   PetscCheck(nbatch_global >= B && nbatch_global >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "nbatch_global %" PetscInt_FMT " must be at least 1 and at least this rank's %" PetscInt_FMT " items (it is the whole minibatch over all ranks)", nbatch_global, B);
-  PetscCheck(epoch < 0xFFFFFFFFu, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "epoch %" PetscInt64_FMT " must be below 2^32 - 1 (it keys a random stream)", (PetscInt64)epoch);
+  PetscCheck(epoch <= 0xFFFFFFFFu, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "epoch %" PetscInt64_FMT " must be below 2^32 (it keys a random stream)", (PetscInt64)epoch);
   PetscCall(PetscMemzero(&acc, sizeof(acc)));
   if (terms) *terms = acc;
   if (B == 0) PetscFunctionReturn(0);

@@ -102,7 +102,7 @@ PetscErrorCode NMInferTermKL(PetscInt n, PetscInt k, const double mu[], const do
 
 PetscErrorCode NMInferTermAR1(PetscInt nt, PetscInt nb, const double U[], double logtau, double w, double *val, double dU[], double *dlogtau)
 {
-  const double tau = exp(logtau), alpha = exp(-1.0 / tau), v = 1.0 - alpha * alpha;
+  const double tau = exp(logtau), alpha = exp(-1.0 / tau), v = 1.0 - alpha * alpha, logv = log(v);
   double       s = 0, dalpha = 0;
 
   PetscFunctionBegin;
@@ -114,7 +114,7 @@ PetscErrorCode NMInferTermAR1(PetscInt nt, PetscInt nb, const double U[], double
     for (PetscInt r = 0; r < nb; r++) {
       const PetscInt q = k * nb + r;
       const double   res = U[q + nb] - alpha * U[q];
-      s += NM_LOG_2PI + log(v) + res * res / v;
+      s += NM_LOG_2PI + logv + res * res / v;
       if (dU) {
         dU[q + nb] -= w * res / v;
         dU[q] += w * alpha * res / v;

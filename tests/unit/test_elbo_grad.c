@@ -292,6 +292,43 @@ static void test_batch_invariance(void **state)
   assert_int_equal(NMInferModelDestroy(&c.m), 0);
 }
 
+/* NMInferEncode of a batch equals that of its items one by one: the encoders treat the items
+   independently, and the item-major outputs are read correctly out of the time-major
+   buffers (a one-item batch has both layouts at once). */
+static void test_encode(void **state)
+{
+  enum { MR = 2, NS = 2 };
+  LossCase c;
+  double   thr_mu[MAXITEMS * MR], thr_lv[MAXITEMS * MR], x_mu[MAXITEMS * NT * NS], x_lv[MAXITEMS * NT * NS];
+  double   t1[MR], t2[MR], x1[NT * NS], x2[NT * NS];
+  (void)state;
+  case_setup(&c, NM_INFER_AB, 1, MAXITEMS);
+  {
+    const NMInferBatch b = {MAXITEMS, c.y, c.u, c.subject, c.item};
+    assert_int_equal(NMInferEncode(c.m, &b, thr_mu, thr_lv, x_mu, x_lv), 0);
+  }
+  for (PetscInt r = 0; r < MAXITEMS; r++) {
+    const NMInferBatch b = {1, c.y + r * NT, c.u + r * NT, c.subject + r, c.item + r};
+    assert_int_equal(NMInferEncode(c.m, &b, t1, t2, x1, x2), 0);
+    for (int j = 0; j < MR; j++) {
+      assert_near(thr_mu[r * MR + j], t1[j], 1e-14);
+      assert_near(thr_lv[r * MR + j], t2[j], 1e-14);
+    }
+    for (int k = 0; k < NT * NS; k++) {
+      assert_near(x_mu[r * NT * NS + k], x1[k], 1e-14);
+      assert_near(x_lv[r * NT * NS + k], x2[k], 1e-14);
+    }
+  }
+  /* the subject input matters: the same series under the other subject encodes differently */
+  {
+    PetscInt           other = (c.subject[0] + 1) % NSUB;
+    const NMInferBatch b     = {1, c.y, c.u, &other, c.item};
+    assert_int_equal(NMInferEncode(c.m, &b, t1, NULL, NULL, NULL), 0);
+    assert_true(fabs(t1[0] - thr_mu[0]) > 1e-6);
+  }
+  assert_int_equal(NMInferModelDestroy(&c.m), 0);
+}
+
 static const double *block(NMInferModel m, const char *name)
 {
   PetscInt           nb;
@@ -373,6 +410,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(test_loss_grad_AB),
     cmocka_unit_test(test_loss_grad_AS),
     cmocka_unit_test(test_batch_invariance),
+    cmocka_unit_test(test_encode),
     cmocka_unit_test(test_initialize),
     cmocka_unit_test(test_drift),
   };
