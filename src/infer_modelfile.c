@@ -11,14 +11,14 @@ PetscErrorCode NMTrainingHistoryCreate(PetscInt cap, NMTrainingHistory *h)
   PetscFunctionBegin;
   h->cap     = cap;
   h->nepochs = 0;
-  PetscCall(PetscCalloc6(cap + 1, &h->loss_train, cap + 1, &h->loss_test, cap + 1, &h->seconds, cap + 1, &h->gflops, (cap + 1) * NM_TRAIN_NTERMS, &h->terms_train, (cap + 1) * NM_TRAIN_NTERMS, &h->terms_test));
+  PetscCall(PetscCalloc7(cap + 1, &h->loss_train, cap + 1, &h->loss_test, cap + 1, &h->seconds, cap + 1, &h->gflops, cap + 1, &h->cpu_seconds, (cap + 1) * NM_TRAIN_NTERMS, &h->terms_train, (cap + 1) * NM_TRAIN_NTERMS, &h->terms_test));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode NMTrainingHistoryDestroy(NMTrainingHistory *h)
 {
   PetscFunctionBegin;
-  PetscCall(PetscFree6(h->loss_train, h->loss_test, h->seconds, h->gflops, h->terms_train, h->terms_test));
+  PetscCall(PetscFree7(h->loss_train, h->loss_test, h->seconds, h->gflops, h->cpu_seconds, h->terms_train, h->terms_test));
   h->cap = h->nepochs = 0;
   PetscFunctionReturn(0);
 }
@@ -44,6 +44,7 @@ PetscErrorCode NMTrainingHistoryWrite(MPI_Comm comm, NMFile f, const NMTrainingH
   PetscCall(NMFileWriteReal(f, "training/loss_test", 1, dims, edim, "nats per item", 0, r1, h->loss_test));
   PetscCall(NMFileWriteReal(f, "training/seconds", 1, dims, edim, "s", 0, r1, h->seconds));
   PetscCall(NMFileWriteReal(f, "training/gflops", 1, dims, edim, "GFLOP/s", 0, r1, h->gflops));
+  PetscCall(NMFileWriteReal(f, "training/cpu_seconds", 1, dims, edim, "s", 0, r1, h->cpu_seconds));
   PetscCall(NMFileWriteReal(f, "training/terms_train", 2, dims, tdims, "nats per item", 0, k1, h->terms_train));
   PetscCall(NMFileWriteReal(f, "training/terms_test", 2, dims, tdims, "nats per item", 0, k1, h->terms_test));
   PetscCall(NMFileWriteStrings(f, "training/term_names", NM_TRAIN_NTERMS, NMTrainTermNames, "term"));
@@ -63,6 +64,7 @@ PetscErrorCode NMTrainingHistoryRead(MPI_Comm comm, NMFile f, PetscInt E, NMTrai
   PetscCall(NMFileReadReal(f, "training/loss_test", 0, E, h->loss_test));
   PetscCall(NMFileReadReal(f, "training/seconds", 0, E, h->seconds));
   PetscCall(NMFileReadReal(f, "training/gflops", 0, E, h->gflops));
+  PetscCall(NMFileReadReal(f, "training/cpu_seconds", 0, E, h->cpu_seconds));
   PetscCall(NMFileReadReal(f, "training/terms_train", 0, E, h->terms_train));
   PetscCall(NMFileReadReal(f, "training/terms_test", 0, E, h->terms_test));
   PetscFunctionReturn(0);

@@ -1,5 +1,6 @@
 /* NMTrainer: the data-parallel epoch loop (include/netmass/trainer.h). */
 #include <netmass/sys.h>
+#include <time.h>
 #include "infer_trainer_impl.h"
 
 const char *const NMInferVariants[] = {"AN", "AB", "AS", "NMInferVariant", "NM_INFER_", NULL};
@@ -135,10 +136,20 @@ static void NMTermsAdd(const NMInferTerms *t, PetscReal l2, PetscReal w, PetscRe
    the loss, then a signal flag) and the rank's share of a minibatch. */
 typedef struct {
   size_t             n;
+  double             compute; /* CPU seconds this thread spent computing in the epoch */
   double            *buf, *theta;
   PetscInt          *perm;
   NMInferBatchBuffer batch;
 } NMEpochWork;
+
+/* CPU time of the calling thread: the work a rank does, not the time it waits for a core
+   other processes hold (the machine may be shared) nor the time it spins in MPI. */
+static double NMThreadCPUTime(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 /* Position of the terms in the allreduce buffer. */
 enum { NM_BUF_LOGLIK, NM_BUF_TRANS, NM_BUF_X0, NM_BUF_ENTROPY, NM_BUF_KLR, NM_BUF_KLS, NM_BUF_UEXT, NM_BUF_XREG, NM_BUF_LOSS, NM_BUF_SIGNAL, NM_BUF_EXTRA };
@@ -183,11 +194,13 @@ static PetscErrorCode NMTrainerEvaluate(NMTrainer tr, NMEpochWork *w, PetscInt n
   NMInferPartition(nb, size, rank, &b0, &b1);
   for (PetscInt k = b0; k < b1; k += w->batch.cap) {
     NMInferBatch b;
-    NMInferTerms t = {0};
+    NMInferTerms t  = {0};
+    const double c0 = NMThreadCPUTime();
     PetscCall(NMInferItemsGather(&tr->items, PetscMin(w->batch.cap, b1 - k), idx + k, &w->batch, &b));
     PetscCall(NMInferLossGrad(tr->model, &b, nb, beta_p, (uint64_t)tr->seed, epoch, &t, NULL));
     NMTermsPack(&t, part);
     for (PetscInt j = 0; j < NM_BUF_SIGNAL; j++) acc[j] += part[j];
+    w->compute += NMThreadCPUTime() - c0;
   }
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc, NM_BUF_SIGNAL, MPI_DOUBLE, MPI_SUM, tr->comm));
   NMTermsUnpack(acc, terms);
@@ -202,25 +215,29 @@ static PetscErrorCode NMTrainerStep(NMTrainer tr, NMEpochWork *w, PetscInt nb, c
   PetscMPIInt  rank, size;
   PetscInt     b0, b1;
   NMInferTerms t = {0};
-  double      *tail = w->buf + w->n;
+  double      *tail = w->buf + w->n, c0;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(tr->comm, &rank));
   PetscCallMPI(MPI_Comm_size(tr->comm, &size));
   NMInferPartition(nb, size, rank, &b0, &b1);
+  c0 = NMThreadCPUTime();
   PetscCall(PetscArrayzero(w->buf, w->n + NM_BUF_EXTRA));
   if (b1 > b0) {
     NMInferBatch b;
     PetscCall(NMInferItemsGather(&tr->items, b1 - b0, idx + b0, &w->batch, &b));
     PetscCall(NMInferLossGrad(tr->model, &b, nb, beta_p, (uint64_t)tr->seed, epoch, &t, w->buf));
   }
+  w->compute += NMThreadCPUTime() - c0;
   NMTermsPack(&t, tail);
   tail[NM_BUF_SIGNAL] = NMSignalCaught() ? 1 : 0;
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, w->buf, (PetscMPIInt)(w->n + NM_BUF_EXTRA), MPI_DOUBLE, MPI_SUM, tr->comm));
   NMTermsUnpack(tail, terms);
   *signalled = (PetscBool)(tail[NM_BUF_SIGNAL] > 0);
+  c0 = NMThreadCPUTime();
   PetscCall(NMInferL2(tr->model, l2, w->buf));
   PetscCall(NMAdamStep(tr->adam, w->theta, w->buf));
+  w->compute += NMThreadCPUTime() - c0;
   PetscFunctionReturn(0);
 }
 
@@ -274,10 +291,11 @@ PetscErrorCode NMTrainerRun(NMTrainer tr)
     PetscReal      *tt = tr->history.terms_train + e * NM_TRAIN_NTERMS, *te = tr->history.terms_test + e * NM_TRAIN_NTERMS;
     PetscLogDouble  t0, t1, f0, f1;
     NMInferTerms    terms;
-    double          l2, loss = 0, flops[2];
+    double          l2, loss = 0, flops, times[2];
 
     PetscCall(PetscTime(&t0));
     PetscCall(PetscGetFlops(&f0));
+    w.compute = 0;
     PetscCall(NMInferPermutation(tr->ntrain, (uint64_t)tr->seed, (uint32_t)e, NM_STREAM_SHUFFLE, w.perm));
     for (PetscInt k = 0; k < tr->ntrain; k++) w.perm[k] = tr->train[w.perm[k]];
     for (PetscInt k = 0; k < NM_TRAIN_NTERMS; k++) tt[k] = te[k] = 0;
@@ -299,12 +317,14 @@ PetscErrorCode NMTrainerRun(NMTrainer tr)
     } else tr->history.loss_test[e] = NAN;
     PetscCall(PetscGetFlops(&f1));
     PetscCall(PetscTime(&t1));
-    flops[0] = f1 - f0;
-    flops[1] = t1 - t0;
-    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &flops[0], 1, MPI_DOUBLE, MPI_SUM, tr->comm));
-    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &flops[1], 1, MPI_DOUBLE, MPI_MAX, tr->comm)); /* the slowest rank's time */
-    tr->history.seconds[e] = flops[1];
-    tr->history.gflops[e]  = flops[1] > 0 ? 1e-9 * flops[0] / flops[1] : 0;
+    flops    = f1 - f0;
+    times[0] = t1 - t0;
+    times[1] = w.compute;
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &flops, 1, MPI_DOUBLE, MPI_SUM, tr->comm));
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, times, 2, MPI_DOUBLE, MPI_MAX, tr->comm)); /* the slowest rank's */
+    tr->history.seconds[e]     = times[0];
+    tr->history.cpu_seconds[e] = times[1];
+    tr->history.gflops[e]      = times[0] > 0 ? 1e-9 * flops / times[0] : 0;
     tr->history.nepochs    = e + 1;
     PetscCall(PetscPrintf(tr->comm, "epoch %4" PetscInt_FMT "/%" PetscInt_FMT "  loss train %.6g test %.6g  loglik %.5g trans %.5g entropy %.5g kl_r %.4g kl_s %.4g  beta_p %.3f  %.3f s  %.2f GFLOP/s\n", e + 1, tr->epochs, tr->history.loss_train[e], tr->history.loss_test[e], tt[0], tt[1], tt[3], tt[4], tt[5], beta_p, tr->history.seconds[e], tr->history.gflops[e]));
     if (tr->history.nepochs == tr->epochs) break;

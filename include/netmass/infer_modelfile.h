@@ -14,6 +14,7 @@
 typedef struct {
   PetscInt   cap, nepochs;
   PetscReal *loss_train, *loss_test, *seconds, *gflops;
+  PetscReal *cpu_seconds; /* CPU time the busiest rank spent computing: its work, whatever else runs */
   PetscReal *terms_train, *terms_test; /* cap x NM_TRAIN_NTERMS */
 } NMTrainingHistory;
 PETSC_EXTERN const char *const NMTrainTermNames[NM_TRAIN_NTERMS];
