@@ -274,7 +274,7 @@ PetscErrorCode NMTrainerRun(NMTrainer tr)
 {
   NMEpochWork w;
   PetscBool   signalled = PETSC_FALSE;
-  PetscInt    ranks_max;
+  PetscInt    share_max; /* the most items of a minibatch one rank takes */
   PetscMPIInt size;
 
   PetscFunctionBegin;
@@ -282,8 +282,8 @@ PetscErrorCode NMTrainerRun(NMTrainer tr)
   PetscCallMPI(MPI_Comm_size(tr->comm, &size));
   PetscCall(NMInferModelGetParams(tr->model, &w.n, &w.theta));
   PetscCall(PetscMalloc2(w.n + NM_BUF_EXTRA, &w.buf, tr->ntrain, &w.perm));
-  ranks_max = (tr->batch + size - 1) / size;
-  PetscCall(NMInferBatchBufferCreate(ranks_max, tr->items.nt, &w.batch));
+  share_max = (tr->batch + size - 1) / size;
+  PetscCall(NMInferBatchBufferCreate(share_max, tr->items.nt, &w.batch));
   PetscCall(PetscPrintf(tr->comm, "netmass train: %" PetscInt_FMT " training and %" PetscInt_FMT " test items of %" PetscInt_FMT " samples, %zu parameters, batch %" PetscInt_FMT " on %d ranks\n", tr->ntrain, tr->ntest, tr->items.nt, w.n, tr->batch, (int)size));
   while (tr->history.nepochs < tr->epochs && !signalled) {
     const PetscInt  e      = tr->history.nepochs; /* 0-based epoch being trained */
