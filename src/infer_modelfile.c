@@ -29,14 +29,13 @@ PetscErrorCode NMTrainingHistoryWrite(MPI_Comm comm, NMFile f, const NMTrainingH
   const char *const edim[] = {"epoch"}, *const tdims[] = {"epoch", "term"};
   PetscReal        *epoch;
   PetscMPIInt       rank;
-  PetscInt          r1, k1;
+  PetscInt          r1;
 
   PetscFunctionBegin;
   if (!E) PetscFunctionReturn(0);
   /* every rank holds the same curves: rank 0 writes them */
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   r1 = rank ? 0 : E;
-  k1 = rank ? 0 : E;
   PetscCall(PetscMalloc1(E, &epoch));
   for (PetscInt e = 0; e < E; e++) epoch[e] = (PetscReal)(e + 1);
   PetscCall(NMFileWriteReal(f, "training/epoch", 1, dims, edim, "1", 0, r1, epoch));
@@ -45,8 +44,8 @@ PetscErrorCode NMTrainingHistoryWrite(MPI_Comm comm, NMFile f, const NMTrainingH
   PetscCall(NMFileWriteReal(f, "training/seconds", 1, dims, edim, "s", 0, r1, h->seconds));
   PetscCall(NMFileWriteReal(f, "training/gflops", 1, dims, edim, "GFLOP/s", 0, r1, h->gflops));
   PetscCall(NMFileWriteReal(f, "training/cpu_seconds", 1, dims, edim, "s", 0, r1, h->cpu_seconds));
-  PetscCall(NMFileWriteReal(f, "training/terms_train", 2, dims, tdims, "nats per item", 0, k1, h->terms_train));
-  PetscCall(NMFileWriteReal(f, "training/terms_test", 2, dims, tdims, "nats per item", 0, k1, h->terms_test));
+  PetscCall(NMFileWriteReal(f, "training/terms_train", 2, dims, tdims, "nats per item", 0, r1, h->terms_train));
+  PetscCall(NMFileWriteReal(f, "training/terms_test", 2, dims, tdims, "nats per item", 0, r1, h->terms_test));
   PetscCall(NMFileWriteStrings(f, "training/term_names", NM_TRAIN_NTERMS, NMTrainTermNames, "term"));
   PetscCall(NMFileSetAttributeString(f, "training/loss_train", "description", "mean over the epoch's training items of -ELBO + 0.01 sum x^2 + L2(f) (beta_p of the epoch)"));
   PetscCall(NMFileSetAttributeString(f, "training/loss_test", "description", "mean over the test items of -ELBO + 0.01 sum x^2 + L2(f), after the epoch"));
