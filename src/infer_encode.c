@@ -29,10 +29,8 @@ PetscErrorCode NMInferEncodeWrite(MPI_Comm comm, NMInferSession *ses, const char
   PetscCall(NMFileSetAttributeString(f, "/", "description", "posterior q(theta_r | item) and q(x | item) of every item = subject * n_regions + region; q(theta_s) per subject"));
   {
     const PetscInt rd[2] = {ni, d->mr}, xd[3] = {ni, d->nt, d->ns};
-    if (d->mr) {
-      PetscCall(NMFileWriteReal(f, "theta_r_mu", 2, rd, rdims, NULL, i0, i1, thr_mu));
-      PetscCall(NMFileWriteReal(f, "theta_r_logvar", 2, rd, rdims, NULL, i0, i1, thr_lv));
-    }
+    PetscCall(NMFileWriteReal(f, "theta_r_mu", 2, rd, rdims, NULL, i0, i1, thr_mu));
+    PetscCall(NMFileWriteReal(f, "theta_r_logvar", 2, rd, rdims, NULL, i0, i1, thr_lv));
     PetscCall(NMFileWriteReal(f, "x_mu", 3, xd, xdims, NULL, i0, i1, x_mu));
     PetscCall(NMFileWriteReal(f, "x_logvar", 3, xd, xdims, NULL, i0, i1, x_lv));
   }

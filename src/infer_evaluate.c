@@ -285,7 +285,7 @@ PetscErrorCode NMInferEvaluateWrite(MPI_Comm comm, NMInferSession *ses, const ch
     PetscCall(PetscFree(flag));
     PetscCall(NMFileSetAttributeReal(f, "/", "elbo_train_mean", count[0] ? mean_elbo[0] / count[0] : NAN));
     PetscCall(NMFileSetAttributeReal(f, "/", "elbo_test_mean", count[1] ? mean_elbo[1] / count[1] : NAN));
-    if (mr) PetscCall(NMFileWriteReal(f, "kl_r", 1, kd, kdim, "nats", 0, mine * mr, kl));
+    PetscCall(NMFileWriteReal(f, "kl_r", 1, kd, kdim, "nats", 0, mine * mr, kl));
     PetscCall(NMFileWriteReal(f, "fc_similarity", 2, fd, fdim, "1", s0, s1, sim));
     PetscCall(NMFileSetAttributeString(f, "fc_similarity", "description", "Pearson r of the FC upper triangles (k = 1): data vs each posterior-predictive simulation"));
     if (P) {

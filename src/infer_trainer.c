@@ -22,7 +22,7 @@ PetscErrorCode NMInferDimsSetFromOptions(MPI_Comm comm, NMInferDims *d)
   PetscCall(PetscOptionsInt("-infer_samples", "Reparameterised samples per item", NULL, d->nsamples, &d->nsamples, NULL));
   PetscOptionsEnd();
   PetscCheck(d->ns >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-infer_ns %" PetscInt_FMT " must be >= 1", d->ns);
-  PetscCheck(d->mr >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-infer_mr %" PetscInt_FMT " must be >= 0", d->mr);
+  PetscCheck(d->mr >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-infer_mr %" PetscInt_FMT " must be >= 1 (the encoder of theta_r needs an output)", d->mr);
   PetscCheck(d->ms >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-infer_ms %" PetscInt_FMT " must be >= 0", d->ms);
   PetscCheck(d->hidden_f >= 1 && d->lstm_units >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-infer_hidden %" PetscInt_FMT " and -infer_lstm_units %" PetscInt_FMT " must be >= 1", d->hidden_f, d->lstm_units);
   PetscCheck(d->nsamples >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-infer_samples %" PetscInt_FMT " must be >= 1", d->nsamples);
