@@ -30,6 +30,14 @@ static void NMFileRegistryRemove(NMFile f)
     }
 }
 
+/* Dataset names may contain groups ("axis/G"): create them on the way. */
+static hid_t NMFileLinkCreateProps(void)
+{
+  hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  return lcpl;
+}
+
 static PetscErrorCode NMFileSilenceHDF5(void)
 {
   PetscFunctionBegin;
@@ -210,6 +218,19 @@ PetscErrorCode NMFileCommit(NMFile *file)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMFileGetFormat(MPI_Comm comm, const char path[], char format[], size_t len)
+{
+  NMFile    f;
+  PetscBool found;
+
+  PetscFunctionBeginUser;
+  PetscCall(NMFileOpen(comm, path, NULL, &f));
+  PetscCall(NMFileGetAttributeString(f, "/", "format", format, len, &found));
+  PetscCall(NMFileDestroy(&f));
+  PetscCheck(found, comm, PETSC_ERR_FILE_UNEXPECTED, "%s has no 'format' attribute: not a netmass file", path);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMFileOpen(MPI_Comm comm, const char path[], const char format[], NMFile *file)
 {
   NMFile    f;
@@ -310,14 +331,6 @@ static PetscErrorCode NMFileSelectRows(MPI_Comm comm, hid_t filespace, PetscInt 
   PetscFunctionReturn(0);
 }
 
-/* Dataset names may hold groups ("params/f/dense0/kernel"): create them on the way. */
-static hid_t NMFileLinkList(void)
-{
-  hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
-  H5Pset_create_intermediate_group(lcpl, 1);
-  return lcpl;
-}
-
 struct _n_NMDataset {
   NMFile   file;
   hid_t    dset;
@@ -343,7 +356,7 @@ PetscErrorCode NMFileCreateDataset(NMFile file, const char name[], PetscInt ndim
   H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan);
   H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
   H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC);
-  lcpl        = NMFileLinkList();
+  lcpl = NMFileLinkCreateProps();
   (*ds)->dset = H5Dcreate2(file->fid, name, H5T_NATIVE_DOUBLE, space, lcpl, dcpl, H5P_DEFAULT);
   H5Pclose(lcpl);
   H5Pclose(dcpl);
@@ -503,7 +516,7 @@ PetscErrorCode NMFileWriteStrings(NMFile file, const char name[], PetscInt n, co
   H5Tset_strpad(type, H5T_STR_NULLPAD);
   H5Tset_cset(type, H5T_CSET_UTF8);
   space = H5Screate_simple(1, &hn, NULL);
-  lcpl  = NMFileLinkList();
+  lcpl  = NMFileLinkCreateProps();
   dset  = H5Dcreate2(file->fid, name, type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
   H5Pclose(lcpl);
   PetscCheck(dset >= 0, file->comm, PETSC_ERR_FILE_WRITE, "%s: cannot create dataset %s", file->path, name);

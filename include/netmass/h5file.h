@@ -33,6 +33,8 @@ PETSC_EXTERN PetscErrorCode NMFileFlush(NMFile file);
 PETSC_EXTERN PetscErrorCode NMFileKeepOnFailure(NMFile file);
 PETSC_EXTERN PetscErrorCode NMFileOpen(MPI_Comm comm, const char path[], const char format[], NMFile *file);
 PETSC_EXTERN PetscErrorCode NMFileDestroy(NMFile *file);
+/* The `format` attribute of a netmass file (e.g. to accept a connectome or a cohort). */
+PETSC_EXTERN PetscErrorCode NMFileGetFormat(MPI_Comm comm, const char path[], char format[], size_t len);
 PETSC_EXTERN PetscErrorCode NMFileAbortAll(void);
 PETSC_EXTERN PetscErrorCode NMFileGetPath(NMFile file, const char **path);
 
