@@ -102,6 +102,7 @@ PetscErrorCode NMTrainerSetUp(NMTrainer tr)
   PetscCall(NMCheckReadable(comm, "-cohort", tr->cohort_path));
   PetscCall(NMCohortLoad(comm, tr->cohort_path, &cohort));
   PetscCall(NMInferItemsCreate(cohort, tr->cohort_path, tr->min_nt, &tr->items));
+  PetscCall(NMCohortGetTR(cohort, &tr->tr_s));
   PetscCall(NMCohortDestroy(&cohort));
   tr->dims.nsub     = tr->items.nsub;
   tr->dims.nregions = tr->items.nregions;
@@ -254,6 +255,7 @@ static PetscErrorCode NMTrainerWriteModel(NMTrainer tr)
   PetscCallMPI(MPI_Comm_rank(tr->comm, &rank));
   PetscCall(NMFileCreate(tr->comm, tr->out, NM_FORMAT_MODEL, &f));
   PetscCall(NMFileSetAttributeString(f, "/", "cohort", tr->cohort_path));
+  PetscCall(NMFileSetAttributeReal(f, "/", "sample_period", tr->tr_s)); /* one model step per sample: the time unit of the learned node model */
   PetscCall(NMFileSetAttributeInt(f, "/", "epochs_done", tr->history.nepochs));
   PetscCall(NMFileSetAttributeInt(f, "/", "train_batch", tr->batch));
   PetscCall(NMFileSetAttributeReal(f, "/", "train_lr", tr->lr));

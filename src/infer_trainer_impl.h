@@ -13,7 +13,7 @@ struct _n_NMTrainer {
   PetscInt          min_nt;
   /* optimisation (Sip et al. 2023, Methods) */
   PetscInt          epochs, batch, beta_epochs, checkpoint_every, stop_after;
-  PetscReal         lr, clip, test_fraction;
+  PetscReal         lr, clip, test_fraction, tr_s; /* tr_s: sample period of the cohort (s) */
   PetscBool         restart;
   PetscInt64        seed;
   /* state */
