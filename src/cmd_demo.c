@@ -4,6 +4,7 @@
 #include <netmass/phaseplane.h>
 #include <netmass/sweep.h>
 #include <netmass/sys.h>
+#include <netmass/trainer.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <unistd.h>
@@ -93,7 +94,7 @@ static PetscErrorCode NMDemoFixedPoints(MPI_Comm comm, const char path[])
   PetscFunctionReturn(0);
 }
 
-/* Step 4a: a synthetic "empirical" cohort (BOLD of simulated subjects). */
+/* Steps 4 and 7: a synthetic cohort (simulated subjects with ground truth). */
 static PetscErrorCode NMDemoCohort(MPI_Comm comm, const char path[])
 {
   NMCohortSpec spec;
@@ -163,6 +164,25 @@ static PetscErrorCode NMDemoReport(MPI_Comm comm, const char postproc[], const c
   PetscFunctionReturn(0);
 }
 
+/* Step 7: a few epochs of amortized inference on a synthetic Hopf cohort with ground truth
+   (Sip et al.'s test case, small), which is the step's input file. */
+static PetscErrorCode NMDemoTrain(MPI_Comm comm, const char path[])
+{
+  NMTrainer tr;
+  char      cohort[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-connectome", cohort, sizeof(cohort), NULL));
+  PetscCall(PetscOptionsSetValue(NULL, "-cohort", cohort));
+  PetscCall(PetscOptionsSetValue(NULL, "-o", path));
+  PetscCall(NMTrainerCreate(comm, &tr));
+  PetscCall(NMTrainerSetFromOptions(tr));
+  PetscCall(NMTrainerSetUp(tr));
+  PetscCall(NMTrainerRun(tr));
+  PetscCall(NMTrainerDestroy(&tr));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMCommandDemo(MPI_Comm comm)
 {
   char              dir[PETSC_MAX_PATH_LEN] = "netmass-demo", path[PETSC_MAX_PATH_LEN];
@@ -223,8 +243,11 @@ PetscErrorCode NMCommandDemo(MPI_Comm comm)
   PetscCall(PetscPrintf(comm, "netmass demo: step 6, phase plane of one Hopf node\n"));
   PetscCall(NMDemoStep(comm, NMDemoPhasePlane, dir, "phaseplane_hopf.h5", NULL, "-model hopf -hopf_a 0.2 -hopf_f 0.05 -pp_x 0 -pp_y 1 -pp_range -1,1,-1,1 -pp_grid 41", seed));
 
+  PetscCall(PetscPrintf(comm, "netmass demo: step 7, amortized inference (Sip et al. 2023) on a synthetic Hopf cohort\n"));
+  PetscCall(NMDemoStep(comm, NMDemoCohort, dir, "hopf_cohort_geometric68.h5", "geometric_68.h5", "-model hopf -hopf_a_uniform -1,1 -hopf_f_uniform 0.03,0.07 -hopf_beta 0.1414 -cohort_subjects 3 -cohort_G 0,0.7 -cohort_perturb_eps 0.1 -delay instant -integrator euler -dt 0.02 -duration 105 -transient 25 -monitor_raw_period 1 -initial gaussian -initial_sd 0.3", seed));
+  PetscCall(NMDemoStep(comm, NMDemoTrain, dir, "model_hopf_cohort.h5", "hopf_cohort_geometric68.h5", "-train_epochs 4 -checkpoint_every 0", seed));
   if (postproc[0]) {
-    PetscCall(PetscPrintf(comm, "netmass demo: step 7, the report of every result\n"));
+    PetscCall(PetscPrintf(comm, "netmass demo: step 8, the report of every result\n"));
     PetscCall(NMDemoReport(comm, postproc, dir));
   }
   PetscCall(PetscPrintf(comm, "netmass demo: done; results in %s\n", dir));

@@ -20,3 +20,7 @@ PetscErrorCode NMCommandAnalyze(MPI_Comm comm);
 PetscErrorCode NMCommandBench(MPI_Comm comm);
 PetscErrorCode NMCommandDemo(MPI_Comm comm);
 PetscErrorCode NMCommandPhasePlane(MPI_Comm comm);
+PetscErrorCode NMCommandTrain(MPI_Comm comm);
+PetscErrorCode NMCommandEncode(MPI_Comm comm);
+PetscErrorCode NMCommandGenerate(MPI_Comm comm);
+PetscErrorCode NMCommandEvaluate(MPI_Comm comm);

@@ -45,6 +45,23 @@ static const NMCommand commands[] = {
    "netmass phaseplane: the phase plane of one uncoupled node (field on a grid, fixed points, stability).\n"
    "  netmass phaseplane -model hopf -hopf_a 0.2 -pp_x 0 -pp_y 1 -pp_range -2,2,-2,2 -pp_grid 41 -o pp.h5\n",
    NMCommandPhasePlane},
+  {"train", "fit the amortized inference model of Sip et al. 2023 to a cohort (data parallel)",
+   "netmass train: amortized variational inference of a network model of brain dynamics (Sip et al. 2023).\n"
+   "  mpiexec -n 2 netmass train -cohort cohort.h5 -o model.h5 [-train_epochs 1000 -infer_ns 2 -infer_mr 2 -infer_ms 1]\n"
+   "  netmass train ... -restart                      (continue from <model>.checkpoint)\n",
+   NMCommandTrain},
+  {"encode", "posteriors of the regional parameters and states of every (subject, region) under a trained model",
+   "netmass encode: the posteriors q(theta_r) and q(x) of every item of a cohort.\n"
+   "  netmass encode -model model.h5 -cohort cohort.h5 -o enc.h5\n",
+   NMCommandEncode},
+  {"generate", "posterior-predictive simulations of whole subjects from a trained model",
+   "netmass generate: simulate each subject's network with parameters from the posterior (Sip et al. 2023).\n"
+   "  netmass generate -model model.h5 -cohort cohort.h5 -o gen.h5 [-generate_samples 50]\n",
+   NMCommandGenerate},
+  {"evaluate", "parameter recovery, FC similarity, posterior collapse and per-item ELBO of a trained model",
+   "netmass evaluate: how well a trained model recovers a synthetic cohort's ground truth and reproduces its FC.\n"
+   "  netmass evaluate -model model.h5 -cohort cohort.h5 -o eval.h5\n",
+   NMCommandEvaluate},
   {"demo", "run the main job end to end on data netmass generates itself",
    "netmass demo: generate inputs and run every netmass capability on them, writing into -demo_dir.\n", NMCommandDemo},
 };

@@ -1,5 +1,7 @@
 #include <netmass/cohort.h>
 #include <netmass/h5file.h>
+#include <netmass/infer_modelfile.h>
+#include <netmass/model_mlp.h>
 #include <netmass/import.h>
 #include <netmass/sys.h>
 #include "simulator_impl.h"
@@ -46,7 +48,41 @@ PetscErrorCode NMSimulatorDestroy(NMSimulator *sim)
   PetscCall(NMDelayModelDestroy(&s->dm));
   PetscCall(PetscFree2(s->theta_global, s->draw));
   PetscCall(PetscFree(s->theta));
+  PetscCall(NMModelMLPDestroy(&s->mlp));
   PetscCall(PetscFree(*sim));
+  PetscFunctionReturn(0);
+}
+
+/* -model mlp: the node model netmass train learned (-mlp_model model.h5), in its time unit
+   the sample period of the training data, theta_s of subject -mlp_subject. */
+static PetscErrorCode NMSimulatorLearnedModel(NMSimulator s)
+{
+  char           path[PETSC_MAX_PATH_LEN] = "";
+  PetscInt       subject = 0;
+  PetscReal      period;
+  PetscBool      found;
+  NMInferTrained     tm;
+  const NMInferDims *dims;
+  NMFile             f;
+
+  PetscFunctionBegin;
+  PetscOptionsBegin(s->comm, NULL, "netmass simulate: the learned node model", "netmass");
+  PetscCall(PetscOptionsString("-mlp_model", "Model file of netmass train", NULL, path, path, sizeof(path), NULL));
+  PetscCall(PetscOptionsInt("-mlp_subject", "Subject whose theta_s posterior mean the nodes take (0-based)", NULL, subject, &subject, NULL));
+  PetscOptionsEnd();
+  PetscCheck(path[0], s->comm, PETSC_ERR_ARG_WRONG, "-model mlp needs -mlp_model: the model file written by netmass train");
+  PetscCall(NMCheckReadable(s->comm, "-mlp_model", path));
+  PetscCall(NMInferTrainedLoad(s->comm, path, &tm));
+  PetscCall(NMFileOpen(s->comm, path, NM_FORMAT_MODEL, &f));
+  PetscCall(NMFileGetAttributeReal(f, "/", "sample_period", &period, &found));
+  PetscCall(NMFileDestroy(&f));
+  PetscCheck(found && period > 0, s->comm, PETSC_ERR_FILE_UNEXPECTED, "-mlp_model %s has no sample_period: retrain it with this netmass", path);
+  PetscCall(NMInferModelGetDims(tm.model, &dims));
+  PetscCheck(subject >= 0 && subject < dims->nsub, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-mlp_subject %" PetscInt_FMT ": %s was trained on %" PetscInt_FMT " subjects (0-based index)", subject, path, dims->nsub);
+  PetscCall(NMModelMLPDestroy(&s->mlp));
+  PetscCall(NMModelMLPCreate(tm.model, period, subject, &s->mlp));
+  PetscCall(NMInferTrainedDestroy(&tm));
+  s->model = s->mlp;
   PetscFunctionReturn(0);
 }
 
@@ -123,7 +159,8 @@ PetscErrorCode NMSimulatorSetFromOptions(NMSimulator s)
   PetscCall(PetscOptionsString("-checkpoint", "Checkpoint file (default: the output name + .checkpoint)", NULL, s->checkpoint_path, s->checkpoint_path, sizeof(s->checkpoint_path), NULL));
   PetscCall(PetscOptionsBool("-restart", "Continue the run from its checkpoint", NULL, s->restart, &s->restart, NULL));
   PetscOptionsEnd();
-  PetscCall(NMModelFind(s->comm, model, &s->model));
+  if (!strcmp(model, "mlp")) PetscCall(NMSimulatorLearnedModel(s));
+  else PetscCall(NMModelFind(s->comm, model, &s->model));
   PetscCall(NMSimulatorParamOptions(s));
   PetscCall(NMPreprocessSetFromOptions(&s->pp));
   PetscCheck(!s->pp.zscore, s->comm, PETSC_ERR_ARG_WRONG, "-zscore applies to imported time series, not to a simulation");

@@ -41,6 +41,7 @@ struct _n_NMSimulator {
   MPI_Comm           comm;
   PetscMPIInt        rank, size;
   const NMModelType *model;
+  NMModelType       *mlp; /* the learned node model (-model mlp), owned */
   NMIntegratorType   itype;
   NMIntegrator       integ;
   PetscReal          dt, duration, transient, G;
