@@ -164,3 +164,31 @@ PetscReal NMEffectiveRank(PetscInt n, const PetscReal l[])
     if (l[i] > 0) h -= l[i] / s * PetscLogReal(l[i] / s);
   return PetscExpReal(h);
 }
+
+void NMAnalysisBandPower(PetscInt n, PetscInt nf, PetscReal df, const PetscReal psd[], PetscInt nb, const PetscReal bands[], PetscReal power[])
+{
+  for (PetscInt r = 0; r < n; r++)
+    for (PetscInt b = 0; b < nb; b++) {
+      PetscReal p = 0;
+      for (PetscInt k = 0; k < nf; k++)
+        if (k * df >= bands[2 * b] && k * df < bands[2 * b + 1]) p += psd[r * nf + k] * df;
+      power[r * nb + b] = bands[2 * b + 1] <= (nf - 1) * df ? p : NAN;
+    }
+}
+
+void NMAnalysisCorrelationWith(PetscInt n, PetscInt t, const PetscReal x[], const PetscReal g[], PetscReal r[])
+{
+  PetscReal mg = 0, sgg = 0;
+  for (PetscInt k = 0; k < t; k++) mg += g[k] / t;
+  for (PetscInt k = 0; k < t; k++) sgg += (g[k] - mg) * (g[k] - mg);
+  for (PetscInt i = 0; i < n; i++) {
+    const PetscReal *xi = x + i * t;
+    PetscReal        mx = 0, sxx = 0, sxg = 0;
+    for (PetscInt k = 0; k < t; k++) mx += xi[k] / t;
+    for (PetscInt k = 0; k < t; k++) {
+      sxx += (xi[k] - mx) * (xi[k] - mx);
+      sxg += (xi[k] - mx) * (g[k] - mg);
+    }
+    r[i] = sxx > 0 && sgg > 0 ? sxg / PetscSqrtReal(sxx * sgg) : NAN;
+  }
+}

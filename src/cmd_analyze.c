@@ -91,6 +91,12 @@ PetscErrorCode NMAnalyzeValidate(MPI_Comm comm, NMAnalyze *a, PetscInt s, PetscI
   }
 }
 
+void NMAnalyzeBandsAndGlobal(const NMAnalyze *a, PetscInt n, const PetscReal x[], const PetscReal psd[], const PetscReal g[], PetscReal band[], PetscReal gsc[])
+{
+  NMAnalysisBandPower(n, a->nf, 1 / (a->nseg * a->dt), psd, a->nbands, a->bands, band);
+  NMAnalysisCorrelationWith(n, a->t, x, g, gsc);
+}
+
 /* All analyses of one subject into its record r (P values). */
 static PetscErrorCode NMAnalyzeSubject(NMAnalyze *a, const PetscReal x[], PetscReal r[])
 {
@@ -104,6 +110,14 @@ static PetscErrorCode NMAnalyzeSubject(NMAnalyze *a, const PetscReal x[], PetscR
     PetscCall(NMAnalysisFCD(n, a->t, x, a->window, a->step, &nwin, r + a->o_fcd));
   }
   PetscCall(NMAnalysisWelch(n, a->t, x, a->dt, a->nseg, r + a->o_psd));
+  {
+    PetscReal *g;
+    PetscCall(PetscCalloc1(a->t, &g));
+    for (PetscInt i = 0; i < n; i++)
+      for (PetscInt k = 0; k < a->t; k++) g[k] += x[i * a->t + k] / n;
+    NMAnalyzeBandsAndGlobal(a, n, x, r + a->o_psd, g, r + a->o_band, r + a->o_gsc);
+    PetscCall(PetscFree(g));
+  }
   PetscCall(NMAnalysisPCA(n, a->t, x, a->k, r + a->o_eig, r + a->o_expl, a->k ? r + a->o_comp : NULL));
   PetscCall(NMAnalysisLinearFit(n, a->t, x, a->nl, a->lambdas, a->folds, &fit));
   PetscCall(PetscArraycpy(r + a->o_A, fit.A, n * n));
@@ -232,6 +246,8 @@ PetscErrorCode NMAnalyzeQuantities(NMAnalyze *a, NMAnalyzeQuantity q[], PetscInt
     {"fc",                  2, {n, n},             a->o_fc,         {"region", "region"},        "1",       "Pearson correlation between the regions' time series"},
     {"fcd",                 2, {a->nwin, a->nwin}, a->o_fcd,        {"window", "window"},        "1",       "FCD (Hansen et al. 2015): correlation between the FC upper triangles of two windows"},
     {"psd",                 2, {n, a->nf},         a->o_psd,        {"region", "frequency"},     a->psd_units, "Welch power spectral density, one-sided, Hann window, 50 % overlap; frequencies in dataset 'frequency'"},
+    {"band_power",          2, {n, a->nbands},     a->o_band,       {"region", "band"},          a->u2,     "power in each frequency band of 'band_edges': the psd integrated over [lo, hi); NaN beyond Nyquist"},
+    {"global_signal_correlation", 1, {n},          a->o_gsc,        {"region"},                  "1",       "Pearson correlation of each region with the global signal (the mean over regions)"},
     {"pca_eigenvalues",     1, {n},                a->o_eig,        {"component"},               a->u2,     "eigenvalues of the covariance of the regions, descending"},
     {"pca_explained",       1, {n},                a->o_expl,       {"component"},               "1",       "fraction of the total variance each principal component explains"},
     {"pca_components",      2, {n, a->k},          a->o_comp,       {"region", "component"},     "1",       "unit eigenvectors of the covariance (columns), largest entry positive"},
@@ -316,6 +332,11 @@ PetscErrorCode NMAnalyzeFileEnd(MPI_Comm comm, NMAnalyze *a, NMFile *file)
   for (PetscInt k = 0; k < a->nf; k++) freq[k] = k / (a->nseg * a->dt);
   PetscCall(NMFileWriteReal(f, "frequency", 1, fd, fname, "Hz", 0, rank ? 0 : a->nf, freq));
   PetscCall(NMFileSetAttributeString(f, "frequency", "description", "frequencies of the psd bins, k / (welch_segment dt)"));
+  {
+    const PetscInt bd[2] = {a->nbands, 2};
+    const char    *bname[2] = {"band", "edge"};
+    PetscCall(NMFileWriteReal(f, "band_edges", 2, bd, bname, "Hz", 0, rank ? 0 : a->nbands, a->bands));
+  }
   PetscCall(NMFileWriteReal(f, "ridge_lambdas", 1, ld, lname, NULL, 0, rank ? 0 : a->nl, a->lambdas));
   PetscCall(NMFileSetAttributeString(f, "ridge_lambdas", "description", "ridge penalties tried by cross-validation (on the sum of squared one-step errors)"));
   PetscCall(NMFileSetAttributeInt(f, "r2", "cv_folds", a->folds));
@@ -481,8 +502,8 @@ PetscErrorCode NMCommandAnalyze(MPI_Comm comm)
   NMAnalyze      a;
   NMFile         f = NULL;
   char           out[PETSC_MAX_PATH_LEN] = "";
-  PetscBool      help, state_set, window_set, step_set, nseg_set, k_set, lambdas_set;
-  PetscInt       dataset = 0, state = 0, window = 0, step = 0, nseg = 256, k = 10, nl = NM_ANALYZE_MAX_LAMBDAS;
+  PetscBool      help, state_set, window_set, step_set, nseg_set, k_set, lambdas_set, bands_set;
+  PetscInt       dataset = 0, state = 0, window = 0, step = 0, nseg = 256, k = 10, nl = NM_ANALYZE_MAX_LAMBDAS, nb = 2 * NM_ANALYZE_MAX_BANDS;
   PetscMPIInt    size;
   PetscInt       threshold = 1000;
   PetscLogDouble t0, t1;
@@ -505,6 +526,7 @@ PetscErrorCode NMCommandAnalyze(MPI_Comm comm)
   PetscCall(PetscOptionsInt("-welch_segment", "Welch segment (samples; default 256 or the whole series if shorter)", NULL, nseg, &nseg, &nseg_set));
   PetscCall(PetscOptionsInt("-pca_components", "Principal components to save (default 10 or n if fewer)", NULL, k, &k, &k_set));
   PetscCall(PetscOptionsRealArray("-ridge_lambdas", "Ridge penalties tried by cross-validation (default 0,1,10,100,1000,10000)", NULL, a.lambdas, &nl, &lambdas_set));
+  PetscCall(PetscOptionsRealArray("-analyze_bands", "Frequency bands lo1,hi1,lo2,hi2,... (Hz; default slow-5/4/3 for BOLD, delta..gamma otherwise)", NULL, a.bands, &nb, &bands_set));
   PetscCall(PetscOptionsInt("-cv_folds", "Cross-validation folds (contiguous blocks of time)", NULL, a.folds, &a.folds, NULL));
   PetscCall(PetscOptionsInt("-analyze_scalapack_threshold", "Regions above which every rank works on each subject on a ScaLAPACK process grid (0: always)", NULL, threshold, &threshold, NULL));
   PetscOptionsEnd();
@@ -526,6 +548,15 @@ PetscErrorCode NMCommandAnalyze(MPI_Comm comm)
   for (PetscInt l = 0; l < nl; l++) PetscCheck(a.lambdas[l] >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-ridge_lambdas: %g is negative; ridge penalties must be >= 0", (double)a.lambdas[l]);
   a.nl = nl;
   PetscCall(PetscStrncpy(a.dataset, NMAnalyzeDatasets[dataset], sizeof(a.dataset)));
+  if (!bands_set) {
+    /* the slow bands of BOLD (Zuo et al. 2010); the classic EEG bands for neural states */
+    static const PetscReal bold[] = {0.01, 0.027, 0.027, 0.073, 0.073, 0.198}, neural[] = {1, 4, 4, 8, 8, 13, 13, 30, 30, 80};
+    nb = dataset == 0 ? 6 : 10;
+    PetscCall(PetscArraycpy(a.bands, dataset == 0 ? bold : neural, nb));
+  }
+  PetscCheck(nb >= 2 && nb % 2 == 0, comm, PETSC_ERR_ARG_WRONG, "-analyze_bands needs pairs lo,hi (Hz), e.g. -analyze_bands 0.01,0.1");
+  for (PetscInt b = 0; b < nb; b += 2) PetscCheck(a.bands[b] >= 0 && a.bands[b] < a.bands[b + 1], comm, PETSC_ERR_ARG_OUTOFRANGE, "-analyze_bands: band %g..%g Hz needs 0 <= lo < hi", (double)a.bands[b], (double)a.bands[b + 1]);
+  a.nbands = nb / 2;
   a.state = state;
   PetscCall(NMAnalyzeOpenInput(comm, &a, state_set, &f));
   if (a.units[0]) {
@@ -576,6 +607,8 @@ PetscErrorCode NMCommandAnalyze(MPI_Comm comm)
     a.o_fc     = o, o += n * n;
     a.o_fcd    = o, o += a.nwin * a.nwin;
     a.o_psd    = o, o += n * a.nf;
+    a.o_band   = o, o += n * a.nbands;
+    a.o_gsc    = o, o += n;
     a.o_eig    = o, o += n;
     a.o_expl   = o, o += n;
     a.o_comp   = o, o += n * a.k;

@@ -8,6 +8,7 @@
 
 #define NM_FORMAT_ANALYSIS "netmass-analysis"
 #define NM_ANALYZE_MAX_LAMBDAS 64
+#define NM_ANALYZE_MAX_BANDS   16
 
 typedef struct {
   /* input */
@@ -19,8 +20,10 @@ typedef struct {
   /* settings */
   PetscInt   window, step, nwin, nseg, nf, k, folds, nl;
   PetscReal  lambdas[NM_ANALYZE_MAX_LAMBDAS];
+  PetscInt   nbands;
+  PetscReal  bands[2 * NM_ANALYZE_MAX_BANDS]; /* [lo, hi) Hz */
   /* one record of P values per subject, at these offsets */
-  PetscInt   o_fc, o_fcd, o_psd, o_eig, o_expl, o_comp, o_A, o_c, o_r2, o_r2z, o_r2a, o_ere, o_eim, o_sv, o_trunc, o_scalar, P;
+  PetscInt   o_fc, o_fcd, o_psd, o_band, o_gsc, o_eig, o_expl, o_comp, o_A, o_c, o_r2, o_r2z, o_r2a, o_ere, o_eim, o_sv, o_trunc, o_scalar, P;
   /* units of the covariance eigenvalues and of the PSD */
   char       u2[80], psd_units[96];
 } NMAnalyze;
@@ -32,7 +35,7 @@ typedef struct {
   PetscInt    ndim, dims[2], offset;
   const char *dimnames[2], *units, *description;
 } NMAnalyzeQuantity;
-#define NM_ANALYZE_MAX_QUANTITIES 18
+#define NM_ANALYZE_MAX_QUANTITIES 20
 
 /* The datasets written for these settings (fcd and pca_components only when asked). */
 PETSC_INTERN PetscErrorCode NMAnalyzeQuantities(NMAnalyze *a, NMAnalyzeQuantity q[], PetscInt *nq);
@@ -49,3 +52,7 @@ PETSC_INTERN PetscErrorCode NMAnalyzePrintSubject(MPI_Comm comm, NMAnalyze *a, P
 PETSC_INTERN PetscErrorCode NMAnalyzePrintPenaltyNotes(MPI_Comm comm, NMAnalyze *a, const PetscReal chosen[]);
 /* Every subject on the process grid, one after the other, into the file `out`. */
 PETSC_INTERN PetscErrorCode NMAnalyzeDistributed(MPI_Comm comm, NMAnalyze *a, NMFile in, NMDistGrid grid, const char out[]);
+/* Band power (n x nbands) and global-signal correlation (n) of one subject's series x
+   (n x t, or a block of its regions) from its Welch density psd (n x nf); g is the global
+   signal (the mean over all regions, t). Shared by both paths. */
+PETSC_INTERN void NMAnalyzeBandsAndGlobal(const NMAnalyze *a, PetscInt n, const PetscReal x[], const PetscReal psd[], const PetscReal g[], PetscReal band[], PetscReal gsc[]);

@@ -24,7 +24,7 @@ PetscErrorCode NMAnalyzeDistributed(MPI_Comm comm, NMAnalyze *a, NMFile in, NMDi
   NMDataset         ds[NM_ANALYZE_MAX_QUANTITIES], dmean;
   NMAnalyzeQuantity q[NM_ANALYZE_MAX_QUANTITIES];
   NMDistMatrix      series, y, cov, fc, fcsum, psd, comp = NULL, at;
-  PetscReal        *eig, *expl, *chosen, *local, *fcl, *sum, *fcd;
+  PetscReal        *eig, *expl, *chosen, *local, *fcl, *sum, *fcd, *g, *band, *gsc;
   PetscInt          nq, nloc, nc;
   const PetscInt   *cols;
 
@@ -50,6 +50,7 @@ PetscErrorCode NMAnalyzeDistributed(MPI_Comm comm, NMAnalyze *a, NMFile in, NMDi
   PetscCall(NMDistMatrixGetLocal(fc, NULL, NULL, &nc, NULL, &fcl));
   PetscCall(NMDistMatrixGetLocal(fcsum, NULL, NULL, NULL, NULL, &sum));
   PetscCall(PetscMalloc4(n, &eig, n, &expl, a->S, &chosen, PetscMax(1, a->nwin * a->nwin), &fcd));
+  PetscCall(PetscMalloc3(t, &g, n * a->nbands, &band, n, &gsc));
 
   for (PetscInt s = 0; s < a->S; s++) {
     NMLinearFit fit;
@@ -63,6 +64,26 @@ PetscErrorCode NMAnalyzeDistributed(MPI_Comm comm, NMAnalyze *a, NMFile in, NMDi
     }
     PetscCall(NMDistMatrixGetLocal(psd, NULL, NULL, NULL, NULL, &psdl));
     if (nloc) PetscCall(NMAnalysisWelch(nloc, t, local, a->dt, a->nseg, psdl));
+    {
+      /* band power and the correlation with the global signal (summed over every rank's
+         regions) of this rank's regions, then assembled on every rank */
+      PetscReal *bl, *gl;
+      PetscCall(PetscArrayzero(g, t));
+      for (PetscInt l = 0; l < nloc; l++)
+        for (PetscInt k = 0; k < t; k++) g[k] += local[l * t + k] / n;
+      PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, g, (PetscMPIInt)t, MPIU_REAL, MPIU_SUM, comm));
+      PetscCall(PetscMalloc2(nloc * a->nbands + 1, &bl, nloc + 1, &gl));
+      NMAnalyzeBandsAndGlobal(a, nloc, local, psdl, g, bl, gl);
+      PetscCall(PetscArrayzero(band, n * a->nbands));
+      PetscCall(PetscArrayzero(gsc, n));
+      for (PetscInt l = 0; l < nloc; l++) {
+        gsc[cols[l]] = gl[l];
+        for (PetscInt b = 0; b < a->nbands; b++) band[cols[l] * a->nbands + b] = bl[l * a->nbands + b];
+      }
+      PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, band, (PetscMPIInt)(n * a->nbands), MPIU_REAL, MPIU_SUM, comm));
+      PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, gsc, (PetscMPIInt)n, MPIU_REAL, MPIU_SUM, comm));
+      PetscCall(PetscFree2(bl, gl));
+    }
     PetscCall(NMDistAnalysisCentre(series, y));
     PetscCall(NMDistAnalysisCovariance(y, cov));
     PetscCall(NMDistAnalysisPCA(y, cov, a->k, eig, expl, comp));
@@ -85,6 +106,8 @@ PetscErrorCode NMAnalyzeDistributed(MPI_Comm comm, NMAnalyze *a, NMFile in, NMDi
         {"fc", fc, NULL},
         {"fcd", NULL, fcd},
         {"psd", psd, NULL},
+        {"band_power", NULL, band},
+        {"global_signal_correlation", NULL, gsc},
         {"pca_eigenvalues", NULL, eig},
         {"pca_explained", NULL, expl},
         {"pca_components", comp, NULL},
@@ -130,6 +153,7 @@ PetscErrorCode NMAnalyzeDistributed(MPI_Comm comm, NMAnalyze *a, NMFile in, NMDi
   for (PetscInt d = 0; d < nq; d++) PetscCall(NMDatasetClose(&ds[d]));
   PetscCall(NMAnalyzeFileEnd(comm, a, &f));
   PetscCall(PetscFree4(eig, expl, chosen, fcd));
+  PetscCall(PetscFree3(g, band, gsc));
   PetscCall(NMDistMatrixDestroy(&series));
   PetscCall(NMDistMatrixDestroy(&y));
   PetscCall(NMDistMatrixDestroy(&cov));

@@ -114,7 +114,7 @@ PetscErrorCode NMSweepScore(const NMSweepScoring *sc, PetscInt n, PetscInt t, Pe
 {
   const PetscInt m = n * (n - 1) / 2, nseg = PetscMin(t, (PetscInt)round(sc->welch_segment / dt)), nf = nseg / 2 + 1;
   PetscBool      constant = PETSC_FALSE;
-  PetscReal     *up, *psd, *fcd = NULL;
+  PetscReal     *up, *psd, *bp, *fcd = NULL;
   PetscInt       nfcd = 0;
 
   PetscFunctionBeginUser;
@@ -142,15 +142,14 @@ PetscErrorCode NMSweepScore(const NMSweepScoring *sc, PetscInt n, PetscInt t, Pe
   }
   /* band power of the region-averaged Welch density; a band beyond Nyquist is NaN */
   PetscCall(PetscMalloc1(n * nf, &psd));
+  PetscCall(PetscMalloc1(n * sc->nbands, &bp));
   PetscCall(NMAnalysisWelch(n, t, x, dt, nseg, psd));
+  NMAnalysisBandPower(n, nf, 1 / (nseg * dt), psd, sc->nbands, sc->bands, bp);
   for (PetscInt b = 0; b < sc->nbands; b++) {
-    const PetscReal lo = sc->bands[2 * b], hi = sc->bands[2 * b + 1], df = 1 / (nseg * dt);
-    PetscReal       p = 0;
-    for (PetscInt r = 0; r < n; r++)
-      for (PetscInt k = 0; k < nf; k++)
-        if (k * df >= lo && k * df < hi) p += psd[r * nf + k] * df / n;
-    scores[NM_SCORE_BAND0 + b] = hi <= (nf - 1) * df ? p : NAN;
+    scores[NM_SCORE_BAND0 + b] = 0;
+    for (PetscInt r = 0; r < n; r++) scores[NM_SCORE_BAND0 + b] += bp[r * sc->nbands + b] / n;
   }
+  PetscCall(PetscFree(bp));
   PetscCall(PetscFree(psd));
   PetscFunctionReturn(0);
 }

@@ -15,6 +15,13 @@ PETSC_EXTERN PetscErrorCode NMAnalysisFCD(PetscInt n, PetscInt t, const PetscRea
 /* Welch power spectral density per region: segments of `nseg` samples, 50 % overlap,
    Hann window, one-sided, density units (x^2/Hz); nfreq = nseg/2 + 1 frequencies k/(nseg dt). */
 PETSC_EXTERN PetscErrorCode NMAnalysisWelch(PetscInt n, PetscInt t, const PetscReal x[], PetscReal dt, PetscInt nseg, PetscReal psd[]);
+/* Band power per region (n x nb): the density psd (n x nf, frequencies k df) integrated
+   over [lo, hi) of each band (bands: nb pairs, Hz); NaN for a band beyond Nyquist. */
+PETSC_EXTERN void NMAnalysisBandPower(PetscInt n, PetscInt nf, PetscReal df, const PetscReal psd[], PetscInt nb, const PetscReal bands[], PetscReal power[]);
+/* Pearson correlation of each of n series (n x t) with the series g (t): with the global
+   signal (the mean over regions) this is the global-signal correlation. NaN for a
+   constant series. */
+PETSC_EXTERN void NMAnalysisCorrelationWith(PetscInt n, PetscInt t, const PetscReal x[], const PetscReal g[], PetscReal r[]);
 /* PCA of the covariance: eigenvalues (descending, n) and the fraction of variance each
    explains; components (n x k) of the first k. */
 PETSC_EXTERN PetscErrorCode NMAnalysisPCA(PetscInt n, PetscInt t, const PetscReal x[], PetscInt k, PetscReal eigenvalues[], PetscReal explained[], PetscReal components[]);

@@ -22,7 +22,7 @@ run "$NETMASS" analyze -i an_hcp.h5 -fcd_window 0 -o an_hcp_lapack.h5 >/dev/null
 run mpiexec -n 2 "$NETMASS" analyze -i an_hcp.h5 -fcd_window 0 -analyze_scalapack_threshold 0 -analyze_block 16 -o an_hcp_dist.h5 >/dev/null
 run "$NETMASS" analyze -i an_sim.h5 -dataset tavg -state 1 -o an_sim_lapack.h5 >/dev/null
 run mpiexec -n 3 "$NETMASS" analyze -i an_sim.h5 -dataset tavg -state 1 -analyze_scalapack_threshold 0 -analyze_block 3 -o an_sim_dist.h5 >/dev/null
-for d in /fc /fc_mean /psd /pca_eigenvalues /pca_explained /pca_components /A /c /r2 /r2_zero /r2_ar1 /eigenvalues_real /eigenvalues_imag /singular_values /truncation_error /effective_rank /participation_ratio /ridge_lambda; do
+for d in /fc /fc_mean /psd /band_power /global_signal_correlation /pca_eigenvalues /pca_explained /pca_components /A /c /r2 /r2_zero /r2_ar1 /eigenvalues_real /eigenvalues_imag /singular_values /truncation_error /effective_rank /participation_ratio /ridge_lambda; do
   h5diff -d 1e-9 an_hcp_lapack.h5 an_hcp_dist.h5 $d $d >/dev/null || fail "$d: distributed path differs from LAPACK (HCP)"
   h5diff -d 1e-9 an_sim_lapack.h5 an_sim_dist.h5 $d $d >/dev/null || fail "$d: distributed path differs from LAPACK (simulation)"
 done

@@ -167,6 +167,36 @@ static void test_welch_sine(void **state)
    windows of the same half agree (FCD near 1), of different halves not: every FCD
    value within a half exceeds every value between halves, and their means differ by
    more than 0.5. The matrix is symmetric with unit diagonal. */
+/* Band power of a sine of amplitude A is A^2/2 in the band that holds its frequency and ~0
+   elsewhere; a band beyond Nyquist is NaN. Correlation with a signal g: 1 for 3g + 1, -1
+   for -g, NaN for a constant. */
+static void test_band_power_and_global(void **state)
+{
+  const PetscInt  t = 4096, nseg = 512, nf = nseg / 2 + 1;
+  const PetscReal dt = 0.5, A = 2, f0 = 0.05, bands[6] = {0.04, 0.06, 0.1, 0.2, 0.9, 1.1};
+  PetscReal      *x, *psd, power[3], g[64], y[3 * 64], r[3];
+
+  (void)state;
+  assert_int_equal(PetscMalloc2(t, &x, nf, &psd), 0);
+  for (PetscInt k = 0; k < t; k++) x[k] = A * sin(2 * PETSC_PI * f0 * k * dt);
+  assert_int_equal(NMAnalysisWelch(1, t, x, dt, nseg, psd), 0);
+  NMAnalysisBandPower(1, nf, 1 / (nseg * dt), psd, 3, bands, power);
+  assert_near(power[0], A * A / 2, 0.01 * A * A / 2);
+  assert_near(power[1], 0, 1e-4);
+  assert_true(isnan(power[2]));
+  assert_int_equal(PetscFree2(x, psd), 0);
+  for (PetscInt k = 0; k < 64; k++) {
+    g[k]          = sin(0.3 * k) + 0.01 * k;
+    y[k]          = 3 * g[k] + 1;
+    y[64 + k]     = -g[k];
+    y[2 * 64 + k] = 5;
+  }
+  NMAnalysisCorrelationWith(3, 64, y, g, r);
+  assert_near(r[0], 1, 1e-12);
+  assert_near(r[1], -1, 1e-12);
+  assert_true(isnan(r[2]));
+}
+
 static void test_fcd_two_halves(void **state)
 {
   enum { N = 6, T = 4000, W = 200, S = 100 };
@@ -515,6 +545,7 @@ int main(int argc, char **argv)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_fc_known_correlation),
     cmocka_unit_test(test_welch_sine),
+    cmocka_unit_test(test_band_power_and_global),
     cmocka_unit_test(test_fcd_two_halves),
     cmocka_unit_test(test_pca_known_spectrum),
     cmocka_unit_test(test_pr_effective_rank),
