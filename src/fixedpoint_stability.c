@@ -8,6 +8,31 @@ const char *const NMFixedPointClasses[] = {"stable node", "stable focus", "saddl
 /* Eigenvalues with |Re| below this are on the imaginary axis (non-hyperbolic). */
 #define NM_FP_ZERO 1e-9
 
+PetscErrorCode NMFixedPointsWriteStability(MPI_Comm comm, NMFile file, const char point[], PetscInt R, PetscInt m, const PetscReal re[], const PetscReal im[])
+{
+  PetscMPIInt       rank;
+  PetscReal        *info;
+  const PetscInt    edims[2] = {R, m}, idims[2] = {R, 4};
+  const char *const enames[] = {point, "eigenvalue"}, *const inames[] = {point, "class_unstable_maxre_frequency"};
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(PetscMalloc1(4 * R, &info));
+  for (PetscInt k = 0; k < R; k++) {
+    NMFixedPointClass cls;
+    PetscInt          unstable;
+    PetscCall(NMFixedPointClassify(m, re + k * m, im + k * m, &cls, &unstable, &info[4 * k + 2], &info[4 * k + 3]));
+    info[4 * k]     = cls;
+    info[4 * k + 1] = unstable;
+  }
+  PetscCall(NMFileWriteReal(file, "eigenvalues_real", 2, edims, enames, "1/s", 0, rank ? 0 : R, re));
+  PetscCall(NMFileWriteReal(file, "eigenvalues_imag", 2, edims, enames, "1/s", 0, rank ? 0 : R, im));
+  PetscCall(NMFileWriteReal(file, "classification", 2, idims, inames, NULL, 0, rank ? 0 : R, info));
+  PetscCall(NMFileSetAttributeString(file, "classification", "columns", "class (0 stable node, 1 stable focus, 2 saddle, 3 unstable node, 4 unstable focus, 5 non-hyperbolic), unstable directions, max Re lambda (1/s), leading frequency (Hz)"));
+  PetscCall(PetscFree(info));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMFixedPointClassify(PetscInt m, const PetscReal re[], const PetscReal im[], NMFixedPointClass *cls, PetscInt *unstable, PetscReal *maxre, PetscReal *freq)
 {
   PetscInt  lead = 0, zero = 0;
@@ -128,9 +153,8 @@ PetscErrorCode NMFixedPointsWrite(NMFixedPoints f, const char path[])
   const PetscInt    ns = f->model->nstate, m = f->n * ns, R = f->nroots;
   NMFile            file;
   PetscMPIInt       rank;
-  PetscReal        *info;
-  const PetscInt    rdims[3] = {R, f->n, ns}, edims[2] = {R, m}, idims[2] = {R, 4};
-  const char *const rnames[] = {"root", "region", "state"}, *const enames[] = {"root", "eigenvalue"}, *const inames[] = {"root", "class_unstable_maxre_frequency"};
+  const PetscInt    rdims[3] = {R, f->n, ns};
+  const char *const rnames[] = {"root", "region", "state"};
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
@@ -145,21 +169,9 @@ PetscErrorCode NMFixedPointsWrite(NMFixedPoints f, const char path[])
   PetscCall(NMFileSetAttributeString(file, "/", "completeness", f->exhausted ? "search stopped after consecutive starts found nothing new; not proven complete" : "all starts used; not proven complete"));
   PetscCall(NMFileSetAttributeString(file, "/", "stability", "eigenvalues of the Jacobian of the delay-free system"));
   if (R > 0) {
-    PetscCall(PetscMalloc1(4 * R, &info));
-    for (PetscInt k = 0; k < R; k++) {
-      NMFixedPointClass cls;
-      PetscInt          unstable;
-      PetscCall(NMFixedPointClassify(m, f->re + k * m, f->im + k * m, &cls, &unstable, &info[4 * k + 2], &info[4 * k + 3]));
-      info[4 * k]     = cls;
-      info[4 * k + 1] = unstable;
-    }
     /* small results: rank 0 writes every row */
     PetscCall(NMFileWriteReal(file, "roots", 3, rdims, rnames, NULL, 0, rank ? 0 : R, f->roots));
-    PetscCall(NMFileWriteReal(file, "eigenvalues_real", 2, edims, enames, "1/s", 0, rank ? 0 : R, f->re));
-    PetscCall(NMFileWriteReal(file, "eigenvalues_imag", 2, edims, enames, "1/s", 0, rank ? 0 : R, f->im));
-    PetscCall(NMFileWriteReal(file, "classification", 2, idims, inames, NULL, 0, rank ? 0 : R, info));
-    PetscCall(NMFileSetAttributeString(file, "classification", "columns", "class (0 stable node, 1 stable focus, 2 saddle, 3 unstable node, 4 unstable focus, 5 non-hyperbolic), unstable directions, max Re lambda (1/s), leading frequency (Hz)"));
-    PetscCall(PetscFree(info));
+    PetscCall(NMFixedPointsWriteStability(f->comm, file, "root", R, m, f->re, f->im));
   }
   if (f->cont) PetscCall(NMFixedPointsWriteBranches(f, file));
   if (f->dynamics) {

@@ -498,7 +498,9 @@ PetscErrorCode NMFileGetShape(NMFile file, const char name[], PetscInt ndim, Pet
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NMFileReadReal(NMFile file, const char name[], PetscInt rstart, PetscInt rend, PetscReal local[])
+/* Read a selection of dataset `name` into local: rows [rstart, rend) of the leading
+   dimension (nblocks < 0), or the union of nblocks blocks. Collective. */
+static PetscErrorCode NMFileReadSelection(NMFile file, const char name[], PetscInt rstart, PetscInt rend, PetscInt nblocks, const PetscInt start[], const PetscInt count[], PetscReal local[])
 {
   hid_t  dset, space, memspace, dxpl;
   herr_t status;
@@ -507,7 +509,8 @@ PetscErrorCode NMFileReadReal(NMFile file, const char name[], PetscInt rstart, P
   PetscCall(PetscLogEventBegin(NM_EVENT_FileRead, 0, 0, 0, 0));
   PetscCall(NMFileOpenDataset(file, name, &dset));
   space = H5Dget_space(dset);
-  PetscCall(NMFileSelectRows(file->comm, space, rstart, rend, &memspace));
+  if (nblocks < 0) PetscCall(NMFileSelectRows(file->comm, space, rstart, rend, &memspace));
+  else PetscCall(NMFileSelectBlocks(file->comm, space, nblocks, start, count, &memspace));
   PetscCall(NMFileCollectiveTransfer(file->comm, &dxpl));
   status = H5Dread(dset, H5T_NATIVE_DOUBLE, memspace, space, dxpl, local);
   PetscCheck(status >= 0, file->comm, PETSC_ERR_FILE_READ, "%s: reading dataset '%s' failed (is it numeric?)", file->path, name);
@@ -519,24 +522,17 @@ PetscErrorCode NMFileReadReal(NMFile file, const char name[], PetscInt rstart, P
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMFileReadReal(NMFile file, const char name[], PetscInt rstart, PetscInt rend, PetscReal local[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(NMFileReadSelection(file, name, rstart, rend, -1, NULL, NULL, local));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMFileReadBlocks(NMFile file, const char name[], PetscInt nblocks, const PetscInt start[], const PetscInt count[], PetscReal local[])
 {
-  hid_t  dset, space, memspace, dxpl;
-  herr_t status;
-
   PetscFunctionBeginUser;
-  PetscCall(PetscLogEventBegin(NM_EVENT_FileRead, 0, 0, 0, 0));
-  PetscCall(NMFileOpenDataset(file, name, &dset));
-  space = H5Dget_space(dset);
-  PetscCall(NMFileSelectBlocks(file->comm, space, nblocks, start, count, &memspace));
-  PetscCall(NMFileCollectiveTransfer(file->comm, &dxpl));
-  status = H5Dread(dset, H5T_NATIVE_DOUBLE, memspace, space, dxpl, local);
-  PetscCheck(status >= 0, file->comm, PETSC_ERR_FILE_READ, "%s: reading blocks of dataset '%s' failed (is it numeric?)", file->path, name);
-  H5Pclose(dxpl);
-  H5Sclose(memspace);
-  H5Sclose(space);
-  H5Dclose(dset);
-  PetscCall(PetscLogEventEnd(NM_EVENT_FileRead, 0, 0, 0, 0));
+  PetscCall(NMFileReadSelection(file, name, 0, 0, nblocks, start, count, local));
   PetscFunctionReturn(0);
 }
 

@@ -296,8 +296,8 @@ static PetscErrorCode NMRateUnits(const char units[], char rate[], size_t len)
 PetscErrorCode NMPhasePlaneWrite(NMPhasePlane p, const char path[])
 {
   const NMModelType *m = p->model;
-  const PetscInt     R = p->npoints, fdims[2] = {p->gy, p->gx}, pdims[2] = {R, 2}, cdims[2] = {R, 4};
-  const char *const  fnames[] = {"y", "x"}, *const pnames[] = {"point", "xy"}, *const enames[] = {"point", "eigenvalue"}, *const cnames[] = {"point", "class_unstable_maxre_frequency"};
+  const PetscInt     R = p->npoints, fdims[2] = {p->gy, p->gx}, pdims[2] = {R, 2};
+  const char *const  fnames[] = {"y", "x"}, *const pnames[] = {"point", "xy"};
   const char *const  xname[] = {"x"}, *const yname[] = {"y"}, *const sname[] = {"state"}, *const tname[] = {"parameter"}, *const uname[] = {"channel"};
   const char       **names;
   char               rate_x[64], rate_y[64];
@@ -334,21 +334,8 @@ PetscErrorCode NMPhasePlaneWrite(NMPhasePlane p, const char path[])
   PetscCall(PetscFree(names));
   if (m->ncoupling > 0) PetscCall(NMFileWriteReal(file, "input", 1, &m->ncoupling, uname, NULL, 0, rank ? 0 : m->ncoupling, p->input));
   if (R > 0) {
-    PetscReal *info;
-    PetscCall(PetscMalloc1(4 * R, &info));
-    for (PetscInt k = 0; k < R; k++) {
-      NMFixedPointClass cls;
-      PetscInt          unstable;
-      PetscCall(NMFixedPointClassify(2, p->re + 2 * k, p->im + 2 * k, &cls, &unstable, &info[4 * k + 2], &info[4 * k + 3]));
-      info[4 * k]     = cls;
-      info[4 * k + 1] = unstable;
-    }
     PetscCall(NMFileWriteReal(file, "fixed_points", 2, pdims, pnames, NULL, 0, rank ? 0 : R, p->xy));
-    PetscCall(NMFileWriteReal(file, "eigenvalues_real", 2, pdims, enames, "1/s", 0, rank ? 0 : R, p->re));
-    PetscCall(NMFileWriteReal(file, "eigenvalues_imag", 2, pdims, enames, "1/s", 0, rank ? 0 : R, p->im));
-    PetscCall(NMFileWriteReal(file, "classification", 2, cdims, cnames, NULL, 0, rank ? 0 : R, info));
-    PetscCall(NMFileSetAttributeString(file, "classification", "columns", "class (0 stable node, 1 stable focus, 2 saddle, 3 unstable node, 4 unstable focus, 5 non-hyperbolic), unstable directions, max Re lambda (1/s), leading frequency (Hz)"));
-    PetscCall(PetscFree(info));
+    PetscCall(NMFixedPointsWriteStability(p->comm, file, "point", R, 2, p->re, p->im));
   }
   PetscCall(NMFileCommit(&file));
   PetscFunctionReturn(0);

@@ -7,6 +7,7 @@
    described by the simulator's options. Lifecycle: Create -> SetFromOptions -> SetUp ->
    Solve -> Write -> Destroy. */
 #include <petscsnes.h>
+#include <netmass/h5file.h>
 
 typedef struct _n_NMFixedPoints *NMFixedPoints;
 
@@ -51,6 +52,10 @@ typedef enum {
 PETSC_EXTERN const char *const NMFixedPointClasses[];
 /* Class, unstable directions, largest real part and the frequency (Hz, omega/2pi) of the
    leading complex pair (0 if the leading eigenvalue is real). */
+/* Write the eigenvalues (R x m: eigenvalues_real, eigenvalues_imag) of R equilibria and
+   their classification (R x 4) to `file`, rows from rank 0; `point` names the first
+   dimension ("root", "point"). Collective. */
+PETSC_EXTERN PetscErrorCode NMFixedPointsWriteStability(MPI_Comm comm, NMFile file, const char point[], PetscInt R, PetscInt m, const PetscReal re[], const PetscReal im[]);
 PETSC_EXTERN PetscErrorCode NMFixedPointClassify(PetscInt m, const PetscReal re[], const PetscReal im[], NMFixedPointClass *cls, PetscInt *unstable, PetscReal *maxre, PetscReal *freq);
 
 /* A cohort of S subjects (the configured network perturbed per subject by eps, parameters
