@@ -220,6 +220,8 @@ PetscErrorCode NMInferTrainedLoad(MPI_Comm comm, const char path[], NMInferTrain
   tm->epochs = found ? (PetscInt)v : 0;
   PetscCall(NMFileGetAttributeReal(f, "/", "seed", &v, &found));
   tm->seed = found ? (PetscInt64)v : 1;
+  PetscCall(NMFileGetAttributeReal(f, "/", "sample_period", &v, &found));
+  tm->sample_period = found ? v : 0;
   PetscCall(NMFileDestroy(&f));
   PetscFunctionReturn(0);
 }

@@ -57,13 +57,10 @@ PetscErrorCode NMSimulatorDestroy(NMSimulator *sim)
    the sample period of the training data, theta_s of subject -mlp_subject. */
 static PetscErrorCode NMSimulatorLearnedModel(NMSimulator s)
 {
-  char           path[PETSC_MAX_PATH_LEN] = "";
-  PetscInt       subject = 0;
-  PetscReal      period;
-  PetscBool      found;
+  char               path[PETSC_MAX_PATH_LEN] = "";
+  PetscInt           subject = 0;
   NMInferTrained     tm;
   const NMInferDims *dims;
-  NMFile             f;
 
   PetscFunctionBegin;
   PetscOptionsBegin(s->comm, NULL, "netmass simulate: the learned node model", "netmass");
@@ -73,14 +70,11 @@ static PetscErrorCode NMSimulatorLearnedModel(NMSimulator s)
   PetscCheck(path[0], s->comm, PETSC_ERR_ARG_WRONG, "-model mlp needs -mlp_model: the model file written by netmass train");
   PetscCall(NMCheckReadable(s->comm, "-mlp_model", path));
   PetscCall(NMInferTrainedLoad(s->comm, path, &tm));
-  PetscCall(NMFileOpen(s->comm, path, NM_FORMAT_MODEL, &f));
-  PetscCall(NMFileGetAttributeReal(f, "/", "sample_period", &period, &found));
-  PetscCall(NMFileDestroy(&f));
-  PetscCheck(found && period > 0, s->comm, PETSC_ERR_FILE_UNEXPECTED, "-mlp_model %s has no sample_period: retrain it with this netmass", path);
+  PetscCheck(tm.sample_period > 0, s->comm, PETSC_ERR_FILE_UNEXPECTED, "-mlp_model %s has no sample_period: retrain it with this netmass", path);
   PetscCall(NMInferModelGetDims(tm.model, &dims));
   PetscCheck(subject >= 0 && subject < dims->nsub, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-mlp_subject %" PetscInt_FMT ": %s was trained on %" PetscInt_FMT " subjects (0-based index)", subject, path, dims->nsub);
   PetscCall(NMModelMLPDestroy(&s->mlp));
-  PetscCall(NMModelMLPCreate(tm.model, period, subject, &s->mlp));
+  PetscCall(NMModelMLPCreate(tm.model, tm.sample_period, subject, &s->mlp));
   PetscCall(NMInferTrainedDestroy(&tm));
   s->model = s->mlp;
   PetscFunctionReturn(0);

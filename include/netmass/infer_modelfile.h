@@ -38,6 +38,7 @@ typedef struct {
   NMInferModel model;
   PetscInt     nitems, *is_test, epochs;
   PetscInt64   seed;
+  PetscReal    sample_period; /* s between samples of the training data (0: not recorded) */
 } NMInferTrained;
 PETSC_EXTERN PetscErrorCode NMInferTrainedLoad(MPI_Comm comm, const char path[], NMInferTrained *tm);
 PETSC_EXTERN PetscErrorCode NMInferTrainedDestroy(NMInferTrained *tm);
