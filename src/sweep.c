@@ -52,7 +52,9 @@ PetscErrorCode NMSweepCreate(MPI_Comm comm, NMSweep *sweep)
 }
 
 /* Check that every axis names an option netmass simulate reads with these settings: set
-   each to its first value, set up a simulator, and ask the options database. */
+   each to its first value, let a simulator read its options, and ask the options database.
+   This also registers every simulate option, so a misspelt one is reported before any
+   work. */
 static PetscErrorCode NMSweepCheckAxes(NMSweep s)
 {
   NMSimulator sim;
@@ -67,9 +69,8 @@ static PetscErrorCode NMSweepCheckAxes(NMSweep s)
     PetscCall(NMFormat(val, sizeof(val), "%.17g", (double)s->grid.values[k][0]));
     PetscCall(PetscOptionsSetValue(NULL, opt, val));
   }
-  PetscCall(NMSimulatorCreate(s->group, &sim));
+  PetscCall(NMSimulatorCreate(s->comm, &sim));
   PetscCall(NMSimulatorSetFromOptions(sim));
-  PetscCall(NMSimulatorSetUp(sim));
   PetscCall(NMSimulatorDestroy(&sim));
   for (PetscInt k = 0; k < s->grid.naxes; k++) {
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-%s", s->grid.names[k]));
@@ -86,7 +87,6 @@ PetscErrorCode NMSweepSetFromOptions(NMSweep s)
   PetscReal   bands[2 * 16];
   PetscInt    nb = 2 * 16;
   PetscBool   set, bset, sliced, bestset;
-  NMSimulator probe;
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(s->comm, NULL, "netmass sweep: a grid of simulations scored against data", "netmass");
@@ -123,12 +123,9 @@ PetscErrorCode NMSweepSetFromOptions(NMSweep s)
   PetscCall(PetscArraycpy(s->sc.bands, bands, nb));
   if (!bestset) s->best = s->target[0] ? 0 : 1;
   PetscCheck(s->target[0] || s->best == 1, s->comm, PETSC_ERR_ARG_WRONG, "-sweep_best %s needs empirical data: give -sweep_target", NMSweepBestTypes[s->best]);
-  /* the points' simulators read every simulate option: register them now, so a misspelt
-     one is reported before any work; -restart belongs to the sweep, not to the points */
+  /* -restart belongs to the sweep, not to the points' simulations */
   PetscCall(PetscOptionsClearValue(NULL, "-restart"));
-  PetscCall(NMSimulatorCreate(s->comm, &probe));
-  PetscCall(NMSimulatorSetFromOptions(probe));
-  PetscCall(NMSimulatorDestroy(&probe));
+  PetscCall(NMSweepCheckAxes(s));
   PetscFunctionReturn(0);
 }
 
@@ -144,7 +141,6 @@ PetscErrorCode NMSweepSetUp(NMSweep s)
     PetscCall(NMCheckReadable(s->comm, "-sweep_target", s->target));
     PetscCall(NMSweepScoringLoadTarget(s->comm, s->target, s->target_subject, &s->sc));
   }
-  PetscCall(NMSweepCheckAxes(s));
   PetscCall(PetscMemzero(&s->grid, sizeof(s->grid)));
   PetscCall(NMSweepTableCreate(&grid, s->sc.nbands, s->sc.bands, NMSweepBestTypes[s->best], NMSweepObserveTypes[s->observe], &s->table));
   s->setup = PETSC_TRUE;
