@@ -326,6 +326,13 @@ PetscErrorCode NMSimulatorGetModel(NMSimulator s, const NMModelType **model)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMSimulatorSetIgnoreSignals(NMSimulator s, PetscBool ignore)
+{
+  PetscFunctionBegin;
+  s->ignore_signals = ignore;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMSimulatorSetUp(NMSimulator s)
 {
   PetscLayout layout;

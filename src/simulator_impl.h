@@ -71,6 +71,7 @@ struct _n_NMSimulator {
   PetscReal          checkpoint_interval;
   char               checkpoint_path[PETSC_MAX_PATH_LEN];
   PetscBool          restart;
+  PetscBool          ignore_signals; /* run to the end on SIGTERM/SIGUSR1 (the caller stops after the run) */
   /* one subject of a cohort: its index keys the random streams; its connectome is the
      base one perturbed (NMMatrixPerturb, stream = subject) */
   PetscInt           subject;

@@ -361,7 +361,7 @@ PetscErrorCode NMSimulatorIntegrate(NMSimulator s, const char path[])
       PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &agreed[1], 1, MPIU_INT64, MPI_MIN, s->comm));
       PetscCallMPI(MPI_Allreduce(&mine[2], &agreed[2], 1, MPIU_INT64, MPI_MAX, s->comm));
       if (agreed[0] != PETSC_MAX_INT) break;
-      if (agreed[2] && r.step < s->nsteps) {
+      if (agreed[2] && r.step < s->nsteps && !s->ignore_signals) {
         /* SIGTERM/SIGUSR1 (e.g. Slurm's warning before the time limit): checkpoint, keep
            the partial output, stop */
         PetscCall(NMRunCheckpoint(s, &r));

@@ -168,6 +168,7 @@ static PetscErrorCode NMSweepRunPoint(NMSweep s, const char dir[], PetscInt p)
   PetscCall(PetscSNPrintf(run, sizeof(run), "%s/run_%06" PetscInt_FMT ".h5", dir, p));
   PetscCall(NMSimulatorCreate(s->group, &sim));
   PetscCall(NMSimulatorSetFromOptions(sim));
+  PetscCall(NMSimulatorSetIgnoreSignals(sim, PETSC_TRUE)); /* a signal stops the sweep after this point */
   PetscCall(NMSimulatorSetUp(sim));
   PetscCall(NMSimulatorRun(sim, run));
   PetscCall(NMSimulatorDestroy(&sim));

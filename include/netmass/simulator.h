@@ -29,6 +29,9 @@ PETSC_EXTERN PetscErrorCode NMSimulatorSetFromOptions(NMSimulator sim);
 PETSC_EXTERN PetscErrorCode NMSimulatorSetSubject(NMSimulator sim, PetscInt subject, PetscReal G, PetscReal eps);
 /* Override -duration and -transient (s), before SetUp. */
 PETSC_EXTERN PetscErrorCode NMSimulatorSetDuration(NMSimulator sim, PetscReal duration, PetscReal transient);
+/* Run to the end even when SIGTERM/SIGUSR1 arrive (before Run): for a caller that stops
+   between short runs itself (netmass sweep finishes the point it holds). */
+PETSC_EXTERN PetscErrorCode NMSimulatorSetIgnoreSignals(NMSimulator sim, PetscBool ignore);
 PETSC_EXTERN PetscErrorCode NMSimulatorSetUp(NMSimulator sim);
 /* After SetUp: the connectome the run uses, and the model (not owned by the caller). */
 PETSC_EXTERN PetscErrorCode NMSimulatorGetConnectome(NMSimulator sim, NMConnectome *conn);

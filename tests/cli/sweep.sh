@@ -70,6 +70,19 @@ run "$NETMASS" sweep "${long[@]}" -sweep "G:0:0.5:6" -o sw_long.h5 >/dev/null
 same_sweep sw_long.h5 sw_kill.h5
 [ ! -e sw_kill.h5.points ] || fail "the folder of finished points was left behind"
 
+# SIGTERM (Slurm's warning): the groups finish the points they hold, take no more, and the
+# run ends with one message; -restart completes it to the same file
+rm -rf sw_term.h5 sw_term.h5.points
+mpiexec -n 2 "$NETMASS" sweep "${long[@]}" -sweep "G:0:0.5:6" -o sw_term.h5 >/dev/null 2>sw_term.err &
+pid=$!
+for _ in $(seq 1200); do [ "$(ls sw_term.h5.points/point_*.h5 2>/dev/null | wc -l)" -ge 2 ] && break; sleep 0.05; done
+pkill -TERM -P $pid -x netmass
+wait $pid && fail "a sweep stopped by SIGTERM exited with status 0"
+grep -q "stopped by signal 15; the finished points are kept in sw_term.h5.points" sw_term.err || fail "no stop message: $(cat sw_term.err)"
+ls sw_term.h5.points/run_* >/dev/null 2>&1 && fail "a point in flight was abandoned instead of finished"
+run mpiexec -n 2 "$NETMASS" sweep "${long[@]}" -sweep "G:0:0.5:6" -restart -o sw_term.h5 >/dev/null
+same_sweep sw_long.h5 sw_term.h5
+
 # a restart over another grid is refused, and leaves the finished points alone
 killed_sweep sw_other.h5 "G:0:0.5:6"
 out=$("$NETMASS" sweep "${long[@]}" -sweep "G:0:0.6:6" -restart -o sw_other.h5 2>&1) && fail "resumed a sweep over another grid"
