@@ -60,9 +60,12 @@ static PetscErrorCode NMStepLL(NMIntegrator it, const PetscReal x0[], const Pets
   PetscBool          noisy = PETSC_FALSE;
 
   PetscFunctionBegin;
-  m->rhs(m->ctx, x0, u0, self, theta, f0);
-  m->jacobian(m->ctx, x0, u0, self, theta, J);
-  m->input_jacobian(m->ctx, x0, u0, theta, B);
+  if (m->linearize) m->linearize(m->ctx, x0, u0, self, theta, f0, J, B);
+  else {
+    m->rhs(m->ctx, x0, u0, self, theta, f0);
+    m->jacobian(m->ctx, x0, u0, self, theta, J);
+    m->input_jacobian(m->ctx, x0, u0, theta, B);
+  }
   for (PetscInt k = 0; k < nc; k++) du[k] = u1[k] - u0[k];
   if (it->closed2) NMLLStep2x2(nc, J, f0, B, du, it->h, dx);
   else PetscCall(NMLLStep(n, nc, J, f0, B, du, it->h, dx));
