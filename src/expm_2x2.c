@@ -42,10 +42,15 @@
      a2 = (p1 - a0 - c p2)/(s^2 - c^2), a1 = p2 - c a2. */
 
 #define NM_PHI_TAYLOR_RHO 2.0
-#define NM_PHI_TAYLOR_MAX 24 /* enough terms for rho = 2: 2^22 / 24! < 2^-56 */
+#define NM_PHI_TAYLOR_MAX 24 /* table size; rho <= 2 needs P = 22 terms */
 
 /* 1/k! for k = 0 .. NM_PHI_TAYLOR_MAX + 2 */
 static const PetscReal NMInvFactorial[NM_PHI_TAYLOR_MAX + 3] = {1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800., 1.0 / 87178291200., 1.0 / 1307674368000., 1.0 / 20922789888000., 1.0 / 355687428096000., 1.0 / 6402373705728000., 1.0 / 121645100408832000., 1.0 / 2432902008176640000., 1.0 / 51090942171709440000., 1.0 / 1124000727777607680000., 1.0 / 25852016738884976640000., 1.0 / 620448401733239439360000., 1.0 / 15511210043330985984000000., 1.0 / 403291461126605635584000000.};
+
+/* NMTaylorRhoMax[P] = (2^-56 (P + 2)!)^(1/P): the largest spectral radius rho for which
+   the terms of phi_2 beyond z^P, led by rho^P / (P + 2)!, are below 2^-56 (values from
+   50-digit arithmetic). */
+static const PetscReal NMTaylorRhoMax[NM_PHI_TAYLOR_MAX + 1] = {0, 8.3266726846886741e-17, 1.8250120749944284e-08, 1.1853151344123303e-05, 0.00031616455860734269, 0.0023385688247983343, 0.009077650565872673, 0.024322706347848447, 0.051613155249866045, 0.093647746031301118, 0.1521478153044325, 0.22796741681863364, 0.32128766300512701, 0.43181113275140776, 0.55892411196969194, 0.70182028588184753, 0.85958994940584821, 1.0312817798844394, 1.215944081877727, 1.4126512415266665, 1.6205198000777827, 1.8387173935430525, 2.0664668871786964, 2.3030473453941407, 2.5477929775297565};
 
 /* a <- a (c + M) in the basis {1, M, M^2}, M^3 = s2 M. */
 static inline void NMPhiMultiply(PetscReal c, PetscReal s2, PetscReal a[3])
@@ -80,12 +85,8 @@ static void NMPhiCoefficients(PetscReal c, PetscReal s2, PetscReal a[3][3])
   const PetscReal s = PetscSqrtReal(PetscAbsReal(s2)), rho = PetscAbsReal(c) + s;
 
   if (rho <= NM_PHI_TAYLOR_RHO) {
-    PetscInt  P = 0;
-    PetscReal t = 0.5; /* bound of term P of phi_2: rho^P / (P + 2)! */
-    while (t > 0x1p-56 && P < NM_PHI_TAYLOR_MAX) {
-      P++;
-      t *= rho / (P + 2);
-    }
+    PetscInt P = 0;
+    while (rho > NMTaylorRhoMax[P]) P++;
     a[2][0] = NMInvFactorial[P + 2];
     a[2][1] = a[2][2] = 0;
     for (PetscInt p = P - 1; p >= 0; p--) {
