@@ -292,11 +292,9 @@ PetscErrorCode NMLLStep(PetscInt n, PetscInt m, const PetscReal J[], const Petsc
    a tiny or negative number. */
 #define NM_CHOL_TINY (100 * PETSC_MACHINE_EPSILON)
 
-/* Lower Cholesky factor of a symmetric positive semi-definite n x n Q, zeroing
-   columns whose pivot is negligible (see NM_CHOL_TINY). Rows of L keep their
-   off-diagonal entries: a dependent state (e.g. x_j = x_i) still gets the noise of
-   the states it depends on. */
-static void NMCholeskySemidefinite(PetscInt n, const PetscReal Q[], PetscReal L[])
+/* Rows of L keep their off-diagonal entries: a dependent state (e.g. x_j = x_i) still
+   gets the noise of the states it depends on. */
+void NMCholeskySemidefinite(PetscInt n, const PetscReal Q[], PetscReal L[])
 {
   PetscReal trace = 0, tol;
 

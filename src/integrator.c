@@ -9,7 +9,8 @@ struct _n_NMIntegrator {
   const NMModelType *model;
   NMIntegratorType   type;
   PetscReal          h, sqrth;
-  PetscBool          zjr; /* LL of the ZJR column: closed form per PSP block */
+  PetscBool          zjr;     /* LL of the ZJR column: closed form per PSP block */
+  PetscBool          closed2; /* LL of a two-state model: closed-form 2 x 2 step (expm_2x2.c) */
 };
 
 PetscErrorCode NMIntegratorCreate(const NMModelType *model, NMIntegratorType type, PetscReal h, NMIntegrator *integ)
@@ -25,7 +26,15 @@ PetscErrorCode NMIntegratorCreate(const NMModelType *model, NMIntegratorType typ
   it->h     = h;
   it->sqrth = PetscSqrtReal(h);
   it->zjr   = (PetscBool)(type == NM_INTEGRATOR_LL && model == &NMModelZJR);
-  *integ    = it;
+  PetscCall(NMIntegratorSetClosedForm(it, PETSC_TRUE));
+  *integ = it;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMIntegratorSetClosedForm(NMIntegrator it, PetscBool flg)
+{
+  PetscFunctionBeginUser;
+  it->closed2 = (PetscBool)(flg && it->type == NM_INTEGRATOR_LL && it->model->nstate == 2);
   PetscFunctionReturn(0);
 }
 
@@ -51,17 +60,22 @@ static PetscErrorCode NMStepLL(NMIntegrator it, const PetscReal x0[], const Pets
   PetscBool          noisy = PETSC_FALSE;
 
   PetscFunctionBegin;
-  m->rhs(m->ctx, x0, u0, self, theta, f0);
-  m->jacobian(m->ctx, x0, u0, self, theta, J);
-  m->input_jacobian(m->ctx, x0, u0, theta, B);
+  if (m->linearize) m->linearize(m->ctx, x0, u0, self, theta, f0, J, B);
+  else {
+    m->rhs(m->ctx, x0, u0, self, theta, f0);
+    m->jacobian(m->ctx, x0, u0, self, theta, J);
+    m->input_jacobian(m->ctx, x0, u0, theta, B);
+  }
   for (PetscInt k = 0; k < nc; k++) du[k] = u1[k] - u0[k];
-  PetscCall(NMLLStep(n, nc, J, f0, B, du, it->h, dx));
+  if (it->closed2) NMLLStep2x2(nc, J, f0, B, du, it->h, dx);
+  else PetscCall(NMLLStep(n, nc, J, f0, B, du, it->h, dx));
   for (PetscInt i = 0; i < n; i++) x1[i] = x0[i] + dx[i];
   m->noise(m->ctx, theta, sigma);
   for (PetscInt i = 0; i < n; i++) noisy = (PetscBool)(noisy || sigma[i] != 0);
   if (noisy) {
     PetscReal Q[NM_MAX_STATE * NM_MAX_STATE];
-    PetscCall(NMLLNoiseCovariance(n, J, sigma, it->h, Q, L));
+    if (it->closed2) NMLLNoiseCovariance2x2(J, sigma, it->h, Q, L);
+    else PetscCall(NMLLNoiseCovariance(n, J, sigma, it->h, Q, L));
     NMAddCorrelatedNoise(n, L, z, x1);
   }
   PetscFunctionReturn(0);

@@ -122,9 +122,14 @@ void NMRandomNormalFill(const NMRandomStream *s, uint64_t first_step, size_t n, 
 
   for (k = 0; k < nfull; k++) NMRandomNormal4(s, first_step + (uint64_t)k, &z[4 * k]);
   if (rest) {
-    double t[4];
+    /* only the Box-Muller pairs that are kept: the same values as NMRandomNormal4's
+       first entries, without the logarithm and sine/cosine of an unused pair (a
+       two-state node draws 2 normals per step) */
+    double u[4], t[4];
 
-    NMRandomNormal4(s, first_step + (uint64_t)nfull, t);
+    NMRandomUniform4(s, first_step + (uint64_t)nfull, u);
+    NMBoxMuller(u[0], u[1], &t[0], &t[1]);
+    if (rest > 2) NMBoxMuller(u[2], u[3], &t[2], &t[3]);
     for (size_t i = 0; i < rest; i++) z[4 * nfull + i] = t[i];
   }
 }

@@ -20,6 +20,7 @@ PetscErrorCode NMSimulatorCreate(MPI_Comm comm, NMSimulator *sim)
   PetscCallMPI(MPI_Comm_size(comm, &s->size));
   s->model        = &NMModelZJR;
   s->itype        = NM_INTEGRATOR_LL;
+  s->ll_closed_form = PETSC_TRUE;
   s->dt           = 1e-3;
   s->duration     = 1;
   s->G            = 1;
@@ -141,6 +142,7 @@ PetscErrorCode NMSimulatorSetFromOptions(NMSimulator s)
   PetscCall(PetscOptionsReal("-duration", "Simulated time including the transient (s)", NULL, s->duration, &s->duration, NULL));
   PetscCall(PetscOptionsReal("-transient", "Initial time not recorded (s)", NULL, s->transient, &s->transient, NULL));
   PetscCall(PetscOptionsEnum("-integrator", "Integration scheme", NULL, NMIntegratorTypes, (PetscEnum)s->itype, (PetscEnum *)&s->itype, NULL));
+  PetscCall(PetscOptionsBool("-ll_closed_form", "LL of two-state models in closed form (false: the general Pade-based step, same mathematics; for testing)", NULL, s->ll_closed_form, &s->ll_closed_form, NULL));
   PetscCall(PetscOptionsString("-params_file", "Per-node parameters: a header line of parameter names, then one row per node", NULL, s->params_file, s->params_file, sizeof(s->params_file), NULL));
   PetscCall(PetscOptionsEnum("-initial", "Initial state: the model's resting state, that plus N(0,sd^2), U(low,high), or N(0,sd^2)", NULL, NMInitialTypes, (PetscEnum)s->initial, (PetscEnum *)&s->initial, NULL));
   PetscCall(PetscOptionsReal("-initial_sd", "SD of the normal initial perturbation", NULL, s->initial_sd, &s->initial_sd, NULL));
@@ -370,6 +372,7 @@ PetscErrorCode NMSimulatorSetUp(NMSimulator s)
   if (s->dm.type == NM_DELAY_VELOCITY_FILE) PetscCall(NMSimulatorLoadVelocityFile(s));
   PetscCall(NMTensorCreate(s->comm, s->conn, &s->dm, s->dt, s->rstart, s->rend, s->model->ncoupling, &s->tensor));
   PetscCall(NMIntegratorCreate(s->model, s->itype, s->dt, &s->integ));
+  PetscCall(NMIntegratorSetClosedForm(s->integ, s->ll_closed_form));
   s->nsteps     = (PetscInt64)round(s->duration / s->dt);
   s->ntransient = (PetscInt64)round(s->transient / s->dt);
   s->setup      = PETSC_TRUE;

@@ -43,6 +43,7 @@ struct _n_NMSimulator {
   const NMModelType *model;
   NMModelType       *mlp; /* the learned node model (-model mlp), owned */
   NMIntegratorType   itype;
+  PetscBool          ll_closed_form; /* -ll_closed_form: closed-form LL of two-state models */
   NMIntegrator       integ;
   PetscReal          dt, duration, transient, G;
   PetscInt64         nsteps, ntransient, seed;

@@ -310,7 +310,9 @@ static PetscErrorCode NMRunStep(NMSimulator s, NMRun *r, const PetscReal rowsum[
   if (step > 0 && step % r->interval == 0) PetscCall(NMTensorExchange(s->tensor, step));
   PetscCall(NMTensorContract(s->tensor, step + 1, s->G, r->u1));
   PetscCall(PetscLogEventBegin(NM_EVENT_NodeStep, 0, 0, 0, 0));
-  for (PetscInt i = 0; i < r->nl; i++) NMRandomNormalFill(&r->streams[i], (uint64_t)step * (uint64_t)(r->nz / 4), (size_t)r->nz, r->z + i * r->nz);
+  /* the ns normals a node uses, from its nz/4 Philox blocks of the step (the rest of the
+     last block is not computed) */
+  for (PetscInt i = 0; i < r->nl; i++) NMRandomNormalFill(&r->streams[i], (uint64_t)step * (uint64_t)(r->nz / 4), (size_t)r->ns, r->z + i * r->nz);
   for (PetscInt i = 0; i < r->nl; i++) PetscCall(NMIntegratorStep(s->integ, r->x + i * r->ns, r->u0 + i * r->nc, r->u1 + i * r->nc, s->G * rowsum[i], s->theta + (s->rstart + i) * r->np, r->z + i * r->nz, r->x1 + i * r->ns));
   for (PetscInt i = 0; i < r->nl; i++) {
     m->coupling(m->ctx, r->x1 + i * r->ns, s->theta + (s->rstart + i) * r->np, r->c + i * r->nc);

@@ -21,3 +21,15 @@ PETSC_EXTERN PetscErrorCode NMLLStep(PetscInt n, PetscInt m, const PetscReal J[]
    exp([[-J, S], [0, J^T]] h) = [[., F12], [0, F22]], Q = F22^T F12; and its lower
    Cholesky factor L (Q = L L^T; zero rows/columns where Q is singular). */
 PETSC_EXTERN PetscErrorCode NMLLNoiseCovariance(PetscInt n, const PetscReal J[], const PetscReal sigma[], PetscReal h, PetscReal Q[], PetscReal L[]);
+
+/* Lower Cholesky factor L (Q = L L^T) of a symmetric positive semi-definite n x n Q;
+   columns whose pivot is below 100 eps trace(Q) (rounding noise of a singular Q) are zero. */
+PETSC_EXTERN void NMCholeskySemidefinite(PetscInt n, const PetscReal Q[], PetscReal L[]);
+
+/* The same LL step and noise covariance for two states (n = 2) in closed form
+   (src/expm_2x2.c: Cayley-Hamilton with divided differences of exp, phi_1, phi_2 at the
+   eigenvalues, series where they cancel); equal to NMLLStep / NMLLNoiseCovariance to
+   rounding. No checks and no error codes: they run per node and step, and non-finite
+   input gives non-finite output, which the simulator reports. */
+PETSC_EXTERN void NMLLStep2x2(PetscInt m, const PetscReal J[4], const PetscReal f0[2], const PetscReal B[], const PetscReal du[], PetscReal h, PetscReal dx[2]);
+PETSC_EXTERN void NMLLNoiseCovariance2x2(const PetscReal J[4], const PetscReal sigma[2], PetscReal h, PetscReal Q[4], PetscReal L[4]);

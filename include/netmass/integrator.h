@@ -8,7 +8,8 @@
             exponential of the augmented Jacobian; additive noise enters with the exact
             covariance of the linearised system over the step (Van Loan 1978). For the
             Zetterberg-Jansen-Rit column each PSP block is integrated in closed form with
-            its sigmoidal input held over the step (integrator_ll_zjr.c).
+            its sigmoidal input held over the step (integrator_ll_zjr.c); for two-state
+            models the same LL step in closed form (expm_2x2.c; on by default).
    - euler: Euler-Maruyama, x + h f(x, u0) + sigma sqrt(h) z.
    - heun:  stochastic Heun (additive noise): predictor as Euler, corrector
             x + h/2 (f(x, u0) + f(x~, u1)) + sigma sqrt(h) z with the same z. */
@@ -25,6 +26,10 @@ typedef struct _n_NMIntegrator *NMIntegrator;
 
 PETSC_EXTERN PetscErrorCode NMIntegratorCreate(const NMModelType *model, NMIntegratorType type, PetscReal h, NMIntegrator *integ);
 PETSC_EXTERN PetscErrorCode NMIntegratorDestroy(NMIntegrator *integ);
+/* Use the closed-form LL step for two-state models (default PETSC_TRUE; PETSC_FALSE: the
+   general Pade-based step, same mathematics; -ll_closed_form of the simulator). No effect
+   on other integrators and models. */
+PETSC_EXTERN PetscErrorCode NMIntegratorSetClosedForm(NMIntegrator integ, PetscBool flg);
 /* x1 = one step from x0 (x0 and x1 may not alias). */
 PETSC_EXTERN PetscErrorCode NMIntegratorStep(NMIntegrator integ, const PetscReal x0[], const PetscReal u0[], const PetscReal u1[], PetscReal self, const PetscReal theta[], const PetscReal z[], PetscReal x1[]);
 

@@ -38,6 +38,10 @@ typedef struct {
   void (*jacobian)(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[]);
   /* df/du, nstate x ncoupling row-major */
   void (*input_jacobian)(const void *ctx, const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal B[]);
+  /* optional: f, df/dx and df/du at once, bit for bit the three functions above (the LL
+     step needs all three every step; a model whose three share costly subexpressions,
+     such as rww2's transfer functions, computes them once). NULL: the three are called. */
+  void (*linearize)(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[], PetscReal J[], PetscReal B[]);
   /* c(x) (ncoupling) and dc/dx (ncoupling x nstate row-major) */
   void (*coupling)(const void *ctx, const PetscReal x[], const PetscReal theta[], PetscReal c[]);
   void (*coupling_jacobian)(const void *ctx, const PetscReal x[], const PetscReal theta[], PetscReal C[]);

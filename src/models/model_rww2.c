@@ -68,7 +68,8 @@ static const NMParamInfo rww2_params[RWW2_NPARAM] = {
   [RWW2_SIGMA]   = {"sigma", "1/sqrt(s)", "noise amplitude on S_E and S_I (>= 0)", 0.01, 0, PETSC_MAX_REAL},
 };
 
-/* H(z) = z / (1 - exp(-d z)) and dH/dz, stable at z = 0 (value 1/d). With t = d z:
+/* H(z) = z / (1 - exp(-d z)) and, when dHdz is not NULL, dH/dz, stable at z = 0 (value
+   1/d). With t = d z:
      H = z / (-expm1(-t)),  dH/dz = (1 - t / expm1(t)) / (-expm1(-t));
    for |t| < 1e-3, where 1 - t/expm1(t) cancels, the series t/(1 - e^-t) = 1 + t/2 + t^2/12
    - t^4/720 + O(t^6) (truncation below 1e-19 relative). Exp overflow at large |t| gives
@@ -79,62 +80,73 @@ static PetscReal RWW2Transfer(PetscReal z, PetscReal d, PetscReal *dHdz)
 
   if (PetscAbsReal(t) < 1e-3) {
     PetscReal t2 = t * t;
-    *dHdz = 0.5 + t / 6 - t * t2 / 180;
+    if (dHdz) *dHdz = 0.5 + t / 6 - t * t2 / 180;
     return (1 + t / 2 + t2 / 12 - t2 * t2 / 720) / d;
   } else {
     PetscReal D = -expm1(-t);
-    *dHdz = (1 - t / expm1(t)) / D;
+    if (dHdz) *dHdz = (1 - t / expm1(t)) / D;
     return z / D;
   }
 }
 
-/* Firing rates r_E, r_I (Hz) and their derivatives with respect to the currents I_E, I_I. */
-static void RWW2Rates(const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal r[2], PetscReal dr[2])
+/* f, J = df/dx and B = df/du (each may be NULL), sharing the firing rates r_E, r_I (Hz)
+   and, for J and B, their derivatives with respect to the currents I_E, I_I: the transfer
+   functions are the model's whole cost. dI_E/dS_E = w_p J_N, dI_E/dS_I = -J_i,
+   dI_I/dS_E = J_N, dI_I/dS_I = -1; only I_E sees u, through J_N. */
+static void RWW2Eval(const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal f[], PetscReal J[], PetscReal B[])
 {
-  PetscReal IE = theta[RWW2_W_E] * theta[RWW2_I_0] + theta[RWW2_W_P] * theta[RWW2_J_N] * x[0] - theta[RWW2_J_I] * x[1] + theta[RWW2_J_N] * u[0];
-  PetscReal II = theta[RWW2_W_I] * theta[RWW2_I_0] + theta[RWW2_J_N] * x[0] - x[1];
+  const PetscReal IE = theta[RWW2_W_E] * theta[RWW2_I_0] + theta[RWW2_W_P] * theta[RWW2_J_N] * x[0] - theta[RWW2_J_I] * x[1] + theta[RWW2_J_N] * u[0];
+  const PetscReal II = theta[RWW2_W_I] * theta[RWW2_I_0] + theta[RWW2_J_N] * x[0] - x[1];
+  const PetscReal gE = theta[RWW2_GAMMA_E], gI = theta[RWW2_GAMMA_I];
+  const PetscBool deriv = (PetscBool)(J || B);
+  PetscReal       r[2], dr[2] = {0, 0}, kE;
 
-  r[0] = RWW2Transfer(theta[RWW2_A_E] * IE - theta[RWW2_B_E], theta[RWW2_D_E], &dr[0]);
-  r[1] = RWW2Transfer(theta[RWW2_A_I] * II - theta[RWW2_B_I], theta[RWW2_D_I], &dr[1]);
+  r[0] = RWW2Transfer(theta[RWW2_A_E] * IE - theta[RWW2_B_E], theta[RWW2_D_E], deriv ? &dr[0] : NULL);
+  r[1] = RWW2Transfer(theta[RWW2_A_I] * II - theta[RWW2_B_I], theta[RWW2_D_I], deriv ? &dr[1] : NULL);
   dr[0] *= theta[RWW2_A_E];
   dr[1] *= theta[RWW2_A_I];
+  if (f) {
+    f[0] = -x[0] / theta[RWW2_TAU_E] + (1 - x[0]) * gE * r[0];
+    f[1] = -x[1] / theta[RWW2_TAU_I] + gI * r[1];
+  }
+  kE = (1 - x[0]) * gE * dr[0];
+  if (J) {
+    J[0] = -1 / theta[RWW2_TAU_E] - gE * r[0] + kE * theta[RWW2_W_P] * theta[RWW2_J_N];
+    J[1] = -kE * theta[RWW2_J_I];
+    J[2] = gI * dr[1] * theta[RWW2_J_N];
+    J[3] = -1 / theta[RWW2_TAU_I] - gI * dr[1];
+  }
+  if (B) {
+    B[0] = kE * theta[RWW2_J_N];
+    B[1] = 0;
+  }
 }
 
 static void RWW2Rhs(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[])
 {
   (void)ctx;
-  PetscReal r[2], dr[2];
-
   (void)self; /* additive coupling */
-  RWW2Rates(x, u, theta, r, dr);
-  f[0] = -x[0] / theta[RWW2_TAU_E] + (1 - x[0]) * theta[RWW2_GAMMA_E] * r[0];
-  f[1] = -x[1] / theta[RWW2_TAU_I] + theta[RWW2_GAMMA_I] * r[1];
+  RWW2Eval(x, u, theta, f, NULL, NULL);
 }
 
-/* dI_E/dS_E = w_p J_N, dI_E/dS_I = -J_i, dI_I/dS_E = J_N, dI_I/dS_I = -1. */
 static void RWW2Jacobian(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[])
 {
   (void)ctx;
-  PetscReal r[2], dr[2], gE = theta[RWW2_GAMMA_E], gI = theta[RWW2_GAMMA_I], kE;
-
   (void)self;
-  RWW2Rates(x, u, theta, r, dr);
-  kE   = (1 - x[0]) * gE * dr[0];
-  J[0] = -1 / theta[RWW2_TAU_E] - gE * r[0] + kE * theta[RWW2_W_P] * theta[RWW2_J_N];
-  J[1] = -kE * theta[RWW2_J_I];
-  J[2] = gI * dr[1] * theta[RWW2_J_N];
-  J[3] = -1 / theta[RWW2_TAU_I] - gI * dr[1];
+  RWW2Eval(x, u, theta, NULL, J, NULL);
 }
 
-/* Only I_E sees u, through J_N. */
 static void RWW2InputJacobian(const void *ctx, const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal B[])
 {
   (void)ctx;
-  PetscReal r[2], dr[2];
+  RWW2Eval(x, u, theta, NULL, NULL, B);
+}
 
-  RWW2Rates(x, u, theta, r, dr);
-  B[0] = (1 - x[0]) * theta[RWW2_GAMMA_E] * dr[0] * theta[RWW2_J_N];
-  B[1] = 0;
+static void RWW2Linearize(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[], PetscReal J[], PetscReal B[])
+{
+  (void)ctx;
+  (void)self;
+  RWW2Eval(x, u, theta, f, J, B);
 }
 
 static void RWW2Coupling(const void *ctx, const PetscReal x[], const PetscReal theta[], PetscReal c[])
@@ -221,6 +233,7 @@ const NMModelType NMModelRWW2 = {
   .rhs               = RWW2Rhs,
   .jacobian          = RWW2Jacobian,
   .input_jacobian    = RWW2InputJacobian,
+  .linearize         = RWW2Linearize,
   .coupling          = RWW2Coupling,
   .coupling_jacobian = RWW2CouplingJacobian,
   .noise             = RWW2Noise,

@@ -223,6 +223,16 @@ static void test_derivatives(void **state)
       m->coupling_jacobian(m->ctx, x, theta, C);
       FiniteDifference(m, FnCoupling, nc, PETSC_FALSE, x, u, self, theta, Cn);
       AssertMatrixNear("coupling_jacobian", m, nc, ns, Cn, C);
+
+      /* the combined evaluation, where a model has one, is bit for bit the three functions */
+      if (m->linearize) {
+        PetscReal f[NMAX], fl[NMAX], Jl[NMAX * NMAX], Bl[NMAX * NMAX];
+        m->rhs(m->ctx, x, u, self, theta, f);
+        m->linearize(m->ctx, x, u, self, theta, fl, Jl, Bl);
+        assert_memory_equal(f, fl, sizeof(PetscReal) * ns);
+        assert_memory_equal(J, Jl, sizeof(PetscReal) * ns * ns);
+        assert_memory_equal(B, Bl, sizeof(PetscReal) * ns * nc);
+      }
     }
   }
 }
