@@ -173,28 +173,61 @@ static PetscErrorCode NMTensorSetOrder(NMTensor t, const PetscInt slot[], const 
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt nc, NMTensor *tensor)
+PetscErrorCode NMTensorCountEntries(NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt64 entries[])
+{
+  struct _n_NMTensor t;
+  NMKernelEntry     *kernels;
+  PetscInt           nk;
+  PetscReal         *W, *L;
+
+  PetscFunctionBeginUser;
+  /* the kernels exactly as NMTensorCreate discretises them for these receivers */
+  PetscCall(PetscMemzero(&t, sizeof(t)));
+  PetscCall(NMConnectomeGetSize(conn, &t.n));
+  PetscCall(NMConnectomeGetArrays(conn, &W, &L, NULL));
+  t.rstart = rstart;
+  t.rend   = rend;
+  PetscCall(NMTensorBuildKernels(&t, W, L, dm, dt, &kernels, &nk));
+  for (PetscInt r = rstart; r < rend; r++) {
+    entries[r - rstart] = 0;
+    for (PetscInt e = 0; e < t.n; e++)
+      if (W[r * t.n + e] != 0) entries[r - rstart] += kernels[NMFindKernel(kernels, nk, L[r * t.n + e])].nbins;
+  }
+  PetscCall(PetscFree(kernels));
+  PetscCall(PetscFree(t.kw));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMContractOptionsRead(MPI_Comm comm, NMContractOptions *opt)
+{
+  PetscFunctionBeginUser;
+  opt->order = NM_CONTRACT_AUTO;
+  opt->simd  = PETSC_TRUE;
+  PetscOptionsBegin(comm, NULL, "Connectome-tensor contraction (results do not depend on these)", "netmass");
+  PetscCall(PetscOptionsEnum("-contract_order", "Order of the per-edge dot products: auto, receiver (CSR), emitter (each history window reused by all out-edges)", NULL, NMContractOrders, (PetscEnum)opt->order, (PetscEnum *)&opt->order, NULL));
+  PetscCall(PetscOptionsBool("-contract_simd", "Use the AVX2 copy of the dot product when the CPU has it", NULL, opt->simd, &opt->simd, NULL));
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt nc, const NMContractOptions *opt, NMTensor *tensor)
 {
   NMTensor        t;
   PetscReal      *W, *L;
   NMKernelEntry  *kernels;
   PetscInt        nk = 0, nedge = 0, *ghostmark, cutmin = PETSC_MAX_INT, lags[2], *slot, *first, *nbins, *kernel;
   PetscSFNode    *remote;
-  NMContractOrder order = NM_CONTRACT_AUTO;
-  PetscBool       simd  = PETSC_TRUE;
+  const NMContractOptions defaults = {NM_CONTRACT_AUTO, PETSC_TRUE};
 
   PetscFunctionBeginUser;
-  PetscOptionsBegin(comm, NULL, "Connectome-tensor contraction", "netmass");
-  PetscCall(PetscOptionsEnum("-contract_order", "Order of the per-edge dot products: auto, receiver (CSR), emitter (each history window reused by all out-edges); same results", NULL, NMContractOrders, (PetscEnum)order, (PetscEnum *)&order, NULL));
-  PetscCall(PetscOptionsBool("-contract_simd", "Use the AVX2 copy of the dot product when the CPU has it (same results)", NULL, simd, &simd, NULL));
-  PetscOptionsEnd();
+  if (!opt) opt = &defaults;
   PetscCall(PetscNew(&t));
   t->comm   = comm;
   t->rstart = rstart;
   t->rend   = rend;
   t->nlocal = rend - rstart;
   t->nc     = nc;
-  t->dot    = NMDotSelect(simd);
+  t->dot    = NMDotSelect(opt->simd);
   PetscCall(NMConnectomeGetSize(conn, &t->n));
   PetscCall(NMConnectomeGetArrays(conn, &W, &L, NULL));
   t->min_lag = PETSC_MAX_INT;
@@ -262,7 +295,7 @@ PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayMod
      between exchanges: B = max_lag + interval */
   t->B = t->max_lag + t->interval;
   PetscCall(PetscCalloc1((size_t)(t->nlocal + t->nghost) * nc * 2 * t->B + 1, &t->hist));
-  PetscCall(NMTensorSetOrder(t, slot, first, nbins, kernel, order));
+  PetscCall(NMTensorSetOrder(t, slot, first, nbins, kernel, opt->order));
   PetscCall(PetscFree4(slot, first, nbins, kernel));
 
   /* star forest: leaf g (ghost slot) reads root (owner rank, owner-local index) */

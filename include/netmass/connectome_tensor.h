@@ -36,11 +36,23 @@ typedef enum {
 } NMContractOrder;
 PETSC_EXTERN const char *const NMContractOrders[];
 
-/* Build for receivers [rstart, rend) of `conn`, with channels `nc` coupling variables.
-   Reads -contract_order and -contract_simd from the options database. */
-PETSC_EXTERN PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt nc, NMTensor *tensor);
+/* How the contraction runs (results do not depend on it): -contract_order, and
+   -contract_simd (the AVX2 copy of the dot product when the CPU has it). */
+typedef struct {
+  NMContractOrder order;
+  PetscBool       simd;
+} NMContractOptions;
+PETSC_EXTERN PetscErrorCode NMContractOptionsRead(MPI_Comm comm, NMContractOptions *opt);
+
+/* Build for receivers [rstart, rend) of `conn`, with channels `nc` coupling variables;
+   `opt` NULL: the defaults (auto order, SIMD when available). */
+PETSC_EXTERN PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt nc, const NMContractOptions *opt, NMTensor *tensor);
 PETSC_EXTERN PetscErrorCode NMTensorDestroy(NMTensor *tensor);
 PETSC_EXTERN PetscErrorCode NMTensorView(NMTensor tensor, PetscViewer viewer);
+
+/* (edge, bin) entries of receivers [rstart, rend) (entries[i] for receiver rstart + i),
+   without building the tensor (for partitioning by work). Not collective. */
+PETSC_EXTERN PetscErrorCode NMTensorCountEntries(NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt64 entries[]);
 
 /* Facts about the tensor, global over ranks. */
 typedef struct {

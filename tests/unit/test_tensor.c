@@ -36,7 +36,7 @@ static void test_contraction(void **state)
   assert_int_equal(NMGenerateGeometric(PETSC_COMM_WORLD, &gp, 3, &conn), 0);
   assert_int_equal(NMConnectomeGetArrays(conn, &W, &L, NULL), 0);
   W[4 * n + 4] = 0.5; /* a self-connection too */
-  assert_int_equal(NMTensorCreate(PETSC_COMM_WORLD, conn, &dm, dt, 0, n, 1, &t), 0);
+  assert_int_equal(NMTensorCreate(PETSC_COMM_WORLD, conn, &dm, dt, 0, n, 1, NULL, &t), 0);
   for (PetscInt i = 0; i < n; i++) c[i] = signal(i, 0);
   assert_int_equal(NMTensorInitHistory(t, c), 0);
   for (PetscInt64 step = 1; step <= 300; step++) {
@@ -79,7 +79,7 @@ static void test_memory(void **state)
   dm.max_lag   = 500;
   dm.tail      = 1e-6;
   assert_int_equal(NMGenerateRing(PETSC_COMM_WORLD, &rp, 1, &conn), 0);
-  assert_int_equal(NMTensorCreate(PETSC_COMM_WORLD, conn, &dm, 1e-3, 0, 1000, 1, &t), 0);
+  assert_int_equal(NMTensorCreate(PETSC_COMM_WORLD, conn, &dm, 1e-3, 0, 1000, 1, NULL, &t), 0);
   assert_int_equal(NMTensorGetInfo(t, &info), 0);
   print_message("  1000-column FC ring, D3: %lld edges, %lld (edge, bin) entries, %.1f MB stored; dense K would be %.1f GB\n", (long long)info.edges, (long long)info.entries, (double)info.bytes / 1e6, 1000.0 * 1000 * 500 * 8 / 1e9);
   assert_int_equal(info.edges, 999000);
