@@ -17,11 +17,12 @@ split=$(run mpiexec -n 2 "$NETMASS" "${star[@]}" -o part_star_cont.h5 | sed -n '
 h5diff -d 0 part_star_work.h5 part_star_cont.h5 /raw /raw >/dev/null || fail "star: /raw differs between the partitions"
 
 common=(simulate -model hopf -G 0.05 -hopf_a -0.1 -hopf_beta 0.05 -connectome_type geometric -connectome_n 40
-        -delay gamma -max_delay 0.2 -dt 1e-3 -duration 0.4 -seed 5 -initial normal
+        -delay gamma -max_delay 0.2 -dt 1e-3 -duration 0.4 -seed 7 -initial normal
         -monitor_raw_period 2e-3 -monitor_tavg_period 1e-2)
 run mpiexec -n 1 "$NETMASS" "${common[@]}" -o part_np1.h5 >/dev/null
 for np in 2 3; do
-  out=$(run mpiexec -n $np "$NETMASS" "${common[@]}" -partition work -o part_work_np$np.h5)
+  out=$(run mpiexec -n $np "$NETMASS" "${common[@]}" -partition work -partition_node_cost 0 -o part_work_np$np.h5)
+  echo "$out" | grep -q "nodes per rank: $( [ $np = 2 ] && echo '20 20' || echo '14 13 13')\$" && fail "-partition work split the geometric network as the default does: the test checks nothing"
   [ "$(attr part_work_np$np.h5 partition)" = work ] || fail "partition attribute at $np ranks"
   for d in /raw /tavg /parameters; do
     h5diff -d 0 part_np1.h5 part_work_np$np.h5 $d $d >/dev/null || fail "$d differs between 1 rank and -partition work at $np ranks"
