@@ -20,6 +20,16 @@ static PetscReal signal(PetscInt node, PetscInt64 step)
   return PetscSinReal(0.37 * node + 0.05 * (PetscReal)step) + 0.01 * node;
 }
 
+/* Gamma velocities (peak 5 m/s, half width 2 m/s), lags up to 60 steps. */
+static void gamma_kernels(NMDelayModel *dm)
+{
+  PetscMemzero(dm, sizeof(*dm));
+  dm->type      = NM_DELAY_GAMMA;
+  dm->peak      = 5;
+  dm->halfwidth = 2;
+  dm->max_lag   = 60;
+}
+
 static void test_contraction(void **state)
 {
   NMGeometricParams gp = {30, 40.0, 15.0};
@@ -31,11 +41,7 @@ static void test_contraction(void **state)
   PetscInt          n = 30;
 
   (void)state;
-  PetscMemzero(&dm, sizeof(dm));
-  dm.type      = NM_DELAY_GAMMA;
-  dm.peak      = 5;
-  dm.halfwidth = 2;
-  dm.max_lag   = 60;
+  gamma_kernels(&dm);
   assert_int_equal(NMGenerateGeometric(PETSC_COMM_WORLD, &gp, 3, &conn), 0);
   assert_int_equal(NMConnectomeGetArrays(conn, &W, &L, NULL), 0);
   W[4 * n + 4] = 0.5; /* a self-connection too */
@@ -115,11 +121,7 @@ static void test_orders(void **state)
   const PetscInt    n = 40, nc = 2;
 
   (void)state;
-  PetscMemzero(&dm, sizeof(dm));
-  dm.type      = NM_DELAY_GAMMA;
-  dm.peak      = 5;
-  dm.halfwidth = 2;
-  dm.max_lag   = 60;
+  gamma_kernels(&dm);
   assert_int_equal(NMGenerateGeometric(PETSC_COMM_WORLD, &gp, 4, &conn), 0);
   for (PetscInt o = 0; o < 3; o++) {
     NMTensor     t;
