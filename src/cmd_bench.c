@@ -16,6 +16,7 @@
 #include <netmass/generators.h>
 #include <netmass/import.h>
 #include <netmass/model.h>
+#include <netmass/partition.h>
 #include <netmass/simulator.h>
 #include <netmass/sys.h>
 #include <dirent.h>
@@ -71,6 +72,8 @@ typedef struct {
   PetscBool selected[NM_BENCH_NCASES], view, one_node;
   PetscReal scale, velocity, stream_mb;
   PetscInt  stream_reps, repeat;
+  NMContractOptions  contract;  /* -contract_*, for the contraction alone and the runs */
+  NMPartitionOptions partition; /* -partition*, likewise */
   /* connectomes, built on first use and saved to dir */
   NMConnectome conn[NM_BENCH_NNET];
   char         conn_path[NM_BENCH_NNET][PETSC_MAX_PATH_LEN];
@@ -273,14 +276,15 @@ static PetscErrorCode NMBenchMinLength(NMConnectome conn, PetscReal *lmin)
 /* ---------------------------------------------------------------- the contraction */
 
 /* Bytes NMTensorContract loads per step, from its code: per (edge, bin) entry and
-   channel one kernel value and one history value; per edge its weight and four integers
-   (emitter slot, first lag, bin count, kernel offset); per receiver a row pointer and,
-   per channel, the input it writes. Every use counts: a kernel shared by several edges,
-   or a history sample read by several receivers, is counted each time it is read (this
-   is the traffic of a code that gets no reuse from the caches). */
+   channel one history value and (unless every kernel is a single bin of weight 1) one
+   kernel value; per edge its record (info->edge_bytes: offset, weight, and with dots the
+   bin count, kernel offset, dots and CSR position); per receiver a row pointer and, per
+   channel, the input it writes. Every use counts: a kernel shared by several edges, or a
+   history sample read by several receivers, is counted each time it is read (this is the
+   traffic of a code that gets no reuse from the caches). */
 static PetscReal NMBenchBytesPerStep(const NMTensorInfo *info, PetscInt n, PetscInt nc)
 {
-  return (PetscReal)info->entries * nc * 2 * sizeof(PetscReal) + (PetscReal)info->edges * (sizeof(PetscReal) + 4 * sizeof(PetscInt)) + (PetscReal)n * (sizeof(PetscInt) + nc * sizeof(PetscReal));
+  return (PetscReal)info->entries * nc * (info->single ? 1 : 2) * sizeof(PetscReal) + (PetscReal)info->edges * info->edge_bytes + (PetscReal)n * (sizeof(PetscInt) + nc * sizeof(PetscReal));
 }
 
 /* Distinct bytes a step touches: every stored kernel value once, the per-edge and
@@ -292,14 +296,13 @@ static PetscReal NMBenchDistinctBytesPerStep(const NMTensorInfo *info, PetscInt 
 {
   const PetscReal hist = PetscMin((PetscReal)(n + info->ghosts) * (info->max_lag + 1), (PetscReal)info->entries);
 
-  return (PetscReal)info->kernels * sizeof(PetscReal) + (PetscReal)info->edges * (sizeof(PetscReal) + 4 * sizeof(PetscInt)) + hist * nc * sizeof(PetscReal) + (PetscReal)n * (sizeof(PetscInt) + nc * sizeof(PetscReal));
+  return (info->single ? 0 : (PetscReal)info->kernels * sizeof(PetscReal)) + (PetscReal)info->edges * info->edge_bytes + hist * nc * sizeof(PetscReal) + (PetscReal)n * (sizeof(PetscInt) + nc * sizeof(PetscReal));
 }
 
 /* Time NMTensorContract alone, in the order a run calls it: exchange every `interval`
    steps, contract for step + 1, push the new outputs. */
 static PetscErrorCode NMBenchContract(MPI_Comm comm, NMBench *b, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt nc, PetscInt64 steps, NMBenchResult *res)
 {
-  PetscLayout layout;
   PetscInt    n, rstart, rend, nlocal;
   NMTensor    t;
   PetscReal  *c0, *c, *u, tm[2] = {0, 0};
@@ -307,14 +310,10 @@ static PetscErrorCode NMBenchContract(MPI_Comm comm, NMBench *b, NMConnectome co
 
   PetscFunctionBegin;
   PetscCall(NMConnectomeGetSize(conn, &n));
-  /* the simulator's partition: contiguous blocks of PetscLayout */
-  PetscCall(PetscLayoutCreate(comm, &layout));
-  PetscCall(PetscLayoutSetSize(layout, n));
-  PetscCall(PetscLayoutSetUp(layout));
-  PetscCall(PetscLayoutGetRange(layout, &rstart, &rend));
-  PetscCall(PetscLayoutDestroy(&layout));
+  /* the simulator's partition */
+  PetscCall(NMPartitionReceivers(comm, conn, dm, dt, &b->partition, &rstart, &rend));
   nlocal = rend - rstart;
-  PetscCall(NMTensorCreate(comm, conn, dm, dt, rstart, rend, nc, &t));
+  PetscCall(NMTensorCreate(comm, conn, dm, dt, rstart, rend, nc, &b->contract, &t));
   PetscCall(NMTensorGetInfo(t, &res->info));
   PetscCall(PetscMalloc3((size_t)n * nc, &c0, (size_t)nlocal * nc + 1, &c, (size_t)nlocal * nc + 1, &u));
   for (PetscInt i = 0; i < n * nc; i++) c0[i] = 0.1 + 0.01 * PetscSinReal((PetscReal)i);
@@ -415,7 +414,7 @@ static PetscErrorCode NMBenchCaseRun(MPI_Comm comm, NMBench *b, const NMBenchCas
   }
   if (bc->delay == NM_DELAY_SINGLE) PetscCall(NMFormat(delay, sizeof(delay), "-delay single -velocity %.17g", (double)res->velocity));
   else PetscCall(NMFormat(delay, sizeof(delay), "-delay gamma"));
-  PetscCall(NMFormat(opts, sizeof(opts), "%s %s -connectome %s", tvb ? nm_bench_tvb_model : nm_bench_ring_model, delay, b->conn_path[bc->net]));
+  PetscCall(NMFormat(opts, sizeof(opts), "%s %s -connectome %s -contract_order %s -contract_simd %d -partition %s -partition_node_cost %.17g", tvb ? nm_bench_tvb_model : nm_bench_ring_model, delay, b->conn_path[bc->net], NMContractOrders[b->contract.order], (int)b->contract.simd, NMPartitionTypes[b->partition.type], (double)b->partition.node_cost));
 
   steps = (PetscInt64)PetscMax(NM_BENCH_SHORT_STEPS + 10, round(bc->duration * b->scale / bc->dt));
   res->steps = steps;
@@ -554,6 +553,8 @@ PetscErrorCode NMCommandBench(MPI_Comm comm)
   PetscCall(PetscOptionsInt("-bench_repeat", "Measure every case this many times and keep the best (for shared machines)", NULL, b.repeat, &b.repeat, NULL));
   PetscCall(PetscOptionsBool("-bench_view", "Show each timed simulator (NMSimulatorView)", NULL, b.view, &b.view, NULL));
   PetscOptionsEnd();
+  PetscCall(NMContractOptionsRead(comm, &b.contract));
+  PetscCall(NMPartitionOptionsRead(comm, &b.partition));
   PetscCall(NMCheckUnusedOptions(comm, "bench"));
   PetscCall(NMHelpRequested(&help));
   if (help) PetscFunctionReturn(0);

@@ -1,19 +1,32 @@
 #include <netmass/connectome_tensor.h>
 #include <netmass/sys.h>
 
+/* -contract_order auto: emitter-major once the kernels have this many bins per edge on
+   average (measured: docs/performance.md). */
+#define NM_CONTRACT_EMITTER_BINS 8
+
+const char *const NMContractOrders[] = {"auto", "receiver", "emitter", "NMContractOrder", "NM_CONTRACT_", NULL};
+
 struct _n_NMTensor {
   MPI_Comm   comm;
   PetscInt   n, rstart, rend, nlocal, nc;
-  /* edges of owned receivers, CSR */
+  /* edges of owned receivers, CSR, emitters ascending within a row */
+  PetscInt   nedge;
   PetscInt  *row;      /* nlocal + 1 */
-  PetscInt  *slot;     /* history slot of the emitter: owned nodes 0..nlocal-1, then ghosts */
-  PetscInt  *first;    /* first lag */
-  PetscInt  *nbins;
-  PetscInt  *kernel;   /* offset into kw */
-  PetscReal *weight;   /* K0[r,e] */
+  PetscReal *weight;   /* K0[r,e], CSR order */
   PetscReal *kw;       /* shared kernels, each stored reversed (oldest sample first) */
   PetscInt   nkw;
   PetscReal *rowsum;   /* sum_e K0[r,e] */
+  /* the edges in the order the dots are computed (CSR, or emitter-major: see
+     NMTensorSetOrder), one compact record each */
+  NMContractOrder order;
+  PetscBool  single;   /* every kernel is one bin of weight 1 (D1, D2): no kernel reads, no dots */
+  PetscInt64 *hoff;    /* window start in hist at ring position 0 (see NMTensorContract) */
+  PetscInt  *nbins;
+  PetscInt  *kernel;   /* offset into kw */
+  PetscInt  *dpos;     /* CSR index of the edge (emitter-major order only) */
+  PetscReal *d;        /* per edge and channel: kernel . window, in CSR order */
+  NMDotFn    dot;
   /* ghosts */
   PetscInt   nghost;
   PetscInt  *ghost;    /* global indices, sorted */
@@ -98,21 +111,123 @@ static PetscErrorCode NMTensorBuildKernels(NMTensor t, const PetscReal W[], cons
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt nc, NMTensor *tensor)
+/* Sort key of the emitter-major order: the window's start in hist (emitter slot first,
+   then the oldest lag), ties in CSR order. */
+typedef struct {
+  PetscInt64 hoff;
+  PetscInt   csr;
+} NMEdgeKey;
+
+static int NMCompareEdgeKey(const void *a, const void *b)
 {
-  NMTensor       t;
-  PetscReal     *W, *L;
-  NMKernelEntry *kernels;
-  PetscInt       nk = 0, nedge = 0, *ghostmark, cutmin = PETSC_MAX_INT, lags[2];
-  PetscSFNode   *remote;
+  const NMEdgeKey *x = (const NMEdgeKey *)a, *y = (const NMEdgeKey *)b;
+  if (x->hoff != y->hoff) return (x->hoff > y->hoff) - (x->hoff < y->hoff);
+  return (x->csr > y->csr) - (x->csr < y->csr);
+}
+
+/* The compact per-edge records in the compute order. `slot` and `first` (CSR order) give
+   each edge's window: every sample is stored at ring positions p and p + B, so the window
+   of lags first .. first + nb - 1 behind the sample at position p starts at
+   p + B - (first + nb - 1), which lies in [1, 2B - nb] for every p in [0, B) because every
+   lag is below B: one offset per edge, no wrap-around test, no division. */
+static PetscErrorCode NMTensorSetOrder(NMTensor t, const PetscInt slot[], const PetscInt first[], const PetscInt nbins[], const PetscInt kernel[], NMContractOrder order)
+{
+  const PetscInt ne = t->nedge;
+  PetscInt64     entries = 0;
+  NMEdgeKey     *key;
+
+  PetscFunctionBegin;
+  t->single = PETSC_TRUE;
+  for (PetscInt e = 0; e < ne; e++) {
+    entries += nbins[e];
+    if (nbins[e] != 1 || t->kw[kernel[e]] != 1) t->single = PETSC_FALSE;
+  }
+  /* every rank takes the same path (the paths give the same bits anyway) */
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &t->single, 1, MPIU_BOOL, MPI_LAND, t->comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &entries, 1, MPIU_INT64, MPI_SUM, t->comm));
+  if (order == NM_CONTRACT_AUTO) {
+    PetscInt64 edges = ne;
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &edges, 1, MPIU_INT64, MPI_SUM, t->comm));
+    order = entries >= NM_CONTRACT_EMITTER_BINS * edges ? NM_CONTRACT_EMITTER : NM_CONTRACT_RECEIVER;
+  }
+  if (t->single) order = NM_CONTRACT_RECEIVER;
+  t->order = order;
+  PetscCall(PetscMalloc1(ne + 1, &key));
+  for (PetscInt e = 0; e < ne; e++) {
+    key[e].hoff = (PetscInt64)slot[e] * t->nc * 2 * t->B + t->B - (first[e] + nbins[e] - 1);
+    key[e].csr  = e;
+  }
+  if (order == NM_CONTRACT_EMITTER) qsort(key, (size_t)ne, sizeof(NMEdgeKey), NMCompareEdgeKey);
+  PetscCall(PetscMalloc3(ne + 1, &t->hoff, ne + 1, &t->nbins, ne + 1, &t->kernel));
+  for (PetscInt j = 0; j < ne; j++) {
+    t->hoff[j]   = key[j].hoff;
+    t->nbins[j]  = nbins[key[j].csr];
+    t->kernel[j] = kernel[key[j].csr];
+  }
+  if (order == NM_CONTRACT_EMITTER) {
+    PetscCall(PetscMalloc1(ne + 1, &t->dpos));
+    for (PetscInt j = 0; j < ne; j++) t->dpos[j] = key[j].csr;
+  }
+  if (!t->single) PetscCall(PetscMalloc1((size_t)ne * t->nc + 1, &t->d));
+  PetscCall(PetscFree(key));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMTensorCountEntries(NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt64 entries[])
+{
+  struct _n_NMTensor t;
+  NMKernelEntry     *kernels;
+  PetscInt           nk;
+  PetscReal         *W, *L;
 
   PetscFunctionBeginUser;
+  /* the kernels exactly as NMTensorCreate discretises them for these receivers */
+  PetscCall(PetscMemzero(&t, sizeof(t)));
+  PetscCall(NMConnectomeGetSize(conn, &t.n));
+  PetscCall(NMConnectomeGetArrays(conn, &W, &L, NULL));
+  t.rstart = rstart;
+  t.rend   = rend;
+  PetscCall(NMTensorBuildKernels(&t, W, L, dm, dt, &kernels, &nk));
+  for (PetscInt r = rstart; r < rend; r++) {
+    entries[r - rstart] = 0;
+    for (PetscInt e = 0; e < t.n; e++)
+      if (W[r * t.n + e] != 0) entries[r - rstart] += kernels[NMFindKernel(kernels, nk, L[r * t.n + e])].nbins;
+  }
+  PetscCall(PetscFree(kernels));
+  PetscCall(PetscFree(t.kw));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMContractOptionsRead(MPI_Comm comm, NMContractOptions *opt)
+{
+  PetscFunctionBeginUser;
+  opt->order = NM_CONTRACT_AUTO;
+  opt->simd  = PETSC_TRUE;
+  PetscOptionsBegin(comm, NULL, "Connectome-tensor contraction (results do not depend on these)", "netmass");
+  PetscCall(PetscOptionsEnum("-contract_order", "Order of the per-edge dot products: auto, receiver (CSR), emitter (each history window reused by all out-edges)", NULL, NMContractOrders, (PetscEnum)opt->order, (PetscEnum *)&opt->order, NULL));
+  PetscCall(PetscOptionsBool("-contract_simd", "Use the AVX2 copy of the dot product when the CPU has it", NULL, opt->simd, &opt->simd, NULL));
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt nc, const NMContractOptions *opt, NMTensor *tensor)
+{
+  NMTensor        t;
+  PetscReal      *W, *L;
+  NMKernelEntry  *kernels;
+  PetscInt        nk = 0, nedge = 0, *ghostmark, cutmin = PETSC_MAX_INT, lags[2], *slot, *first, *nbins, *kernel;
+  PetscSFNode    *remote;
+  const NMContractOptions defaults = {NM_CONTRACT_AUTO, PETSC_TRUE};
+
+  PetscFunctionBeginUser;
+  if (!opt) opt = &defaults;
   PetscCall(PetscNew(&t));
   t->comm   = comm;
   t->rstart = rstart;
   t->rend   = rend;
   t->nlocal = rend - rstart;
   t->nc     = nc;
+  t->dot    = NMDotSelect(opt->simd);
   PetscCall(NMConnectomeGetSize(conn, &t->n));
   PetscCall(NMConnectomeGetArrays(conn, &W, &L, NULL));
   t->min_lag = PETSC_MAX_INT;
@@ -135,8 +250,10 @@ PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayMod
     }
 
   /* edges in CSR, emitters in increasing global order */
+  t->nedge = nedge;
   PetscCall(PetscMalloc1(t->nlocal + 1, &t->row));
-  PetscCall(PetscMalloc5(nedge + 1, &t->slot, nedge + 1, &t->first, nedge + 1, &t->nbins, nedge + 1, &t->kernel, nedge + 1, &t->weight));
+  PetscCall(PetscMalloc1(nedge + 1, &t->weight));
+  PetscCall(PetscMalloc4(nedge + 1, &slot, nedge + 1, &first, nedge + 1, &nbins, nedge + 1, &kernel));
   PetscCall(PetscMalloc1(t->nlocal + 1, &t->rowsum));
   t->row[0] = 0;
   for (PetscInt i = 0, k = 0; i < t->nlocal; i++) {
@@ -147,22 +264,22 @@ PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayMod
       PetscInt  kid;
       if (w == 0) continue;
       kid          = NMFindKernel(kernels, nk, L[r * t->n + e]);
-      t->slot[k]   = (e >= rstart && e < rend) ? e - rstart : ghostmark[e];
-      t->first[k]  = kernels[kid].first;
-      t->nbins[k]  = kernels[kid].nbins;
-      t->kernel[k] = kernels[kid].off;
+      slot[k]      = (e >= rstart && e < rend) ? e - rstart : ghostmark[e];
+      first[k]     = kernels[kid].first;
+      nbins[k]     = kernels[kid].nbins;
+      kernel[k]    = kernels[kid].off;
       t->weight[k] = w;
       t->rowsum[i] += w;
-      t->max_lag = PetscMax(t->max_lag, t->first[k] + t->nbins[k] - 1);
-      t->min_lag = PetscMin(t->min_lag, t->first[k]);
-      if (t->slot[k] >= t->nlocal) cutmin = PetscMin(cutmin, t->first[k]);
+      t->max_lag = PetscMax(t->max_lag, first[k] + nbins[k] - 1);
+      t->min_lag = PetscMin(t->min_lag, first[k]);
+      if (slot[k] >= t->nlocal) cutmin = PetscMin(cutmin, first[k]);
       k++;
     }
     t->row[i + 1] = k;
   }
   PetscCall(PetscFree(kernels));
   PetscCall(PetscFree(ghostmark));
-  for (PetscInt k = 0; k < nedge; k++) t->flops += 2.0 * t->nbins[k] * nc;
+  for (PetscInt k = 0; k < nedge; k++) t->flops += 2.0 * nbins[k] * nc;
 
   /* global facts: exchange interval = smallest lag over all cut edges (>= 1) */
   lags[0] = -t->max_lag;
@@ -178,6 +295,8 @@ PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayMod
      between exchanges: B = max_lag + interval */
   t->B = t->max_lag + t->interval;
   PetscCall(PetscCalloc1((size_t)(t->nlocal + t->nghost) * nc * 2 * t->B + 1, &t->hist));
+  PetscCall(NMTensorSetOrder(t, slot, first, nbins, kernel, opt->order));
+  PetscCall(PetscFree4(slot, first, nbins, kernel));
 
   /* star forest: leaf g (ghost slot) reads root (owner rank, owner-local index) */
   PetscCall(PetscMalloc1(t->nghost + 1, &remote));
@@ -211,7 +330,10 @@ PetscErrorCode NMTensorDestroy(NMTensor *tensor)
   PetscFunctionBeginUser;
   if (!t) PetscFunctionReturn(0);
   PetscCall(PetscFree(t->row));
-  PetscCall(PetscFree5(t->slot, t->first, t->nbins, t->kernel, t->weight));
+  PetscCall(PetscFree(t->weight));
+  PetscCall(PetscFree3(t->hoff, t->nbins, t->kernel));
+  PetscCall(PetscFree(t->dpos));
+  PetscCall(PetscFree(t->d));
   PetscCall(PetscFree(t->rowsum));
   PetscCall(PetscFree(t->kw));
   PetscCall(PetscFree(t->ghost));
@@ -228,11 +350,11 @@ PetscErrorCode NMTensorGetInfo(NMTensor t, NMTensorInfo *info)
   PetscInt64 v[5];
 
   PetscFunctionBeginUser;
-  v[0] = t->row[t->nlocal];
+  v[0] = t->nedge;
   v[1] = 0;
-  for (PetscInt k = 0; k < t->row[t->nlocal]; k++) v[1] += t->nbins[k];
+  for (PetscInt k = 0; k < t->nedge; k++) v[1] += t->nbins[k];
   v[3] = t->nghost;
-  v[4] = (PetscInt64)(sizeof(PetscReal) * ((size_t)t->nkw + 2 * (size_t)t->row[t->nlocal] + (size_t)(t->nlocal + t->nghost) * t->nc * 2 * t->B) + sizeof(PetscInt) * 4 * (size_t)t->row[t->nlocal]);
+  v[4] = (PetscInt64)(sizeof(PetscReal) * ((size_t)t->nkw + (size_t)t->nedge * (1 + (t->d ? t->nc : 0)) + (size_t)(t->nlocal + t->nghost) * t->nc * 2 * t->B) + (sizeof(PetscInt64) + sizeof(PetscInt) * (2 + (t->dpos ? 1 : 0))) * (size_t)t->nedge);
   v[2] = t->nkw;
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, v, 5, MPIU_INT64, MPI_SUM, t->comm));
   info->edges     = v[0];
@@ -245,6 +367,11 @@ PetscErrorCode NMTensorGetInfo(NMTensor t, NMTensorInfo *info)
   info->interval  = t->interval;
   info->substep   = t->substep;
   info->truncated = t->truncated;
+  info->single    = t->single;
+  info->order     = t->order;
+  /* read per edge: its offset and weight; with dots, also its bin count, kernel offset,
+     CSR position (emitter order) and its dots, written and read back */
+  info->edge_bytes = (PetscInt)(sizeof(PetscInt64) + sizeof(PetscReal) + (t->single ? 0 : 2 * sizeof(PetscInt) + 2 * t->nc * sizeof(PetscReal)) + (t->dpos ? sizeof(PetscInt) : 0));
   PetscFunctionReturn(0);
 }
 
@@ -262,7 +389,7 @@ PetscErrorCode NMTensorView(NMTensor t, PetscViewer viewer)
   PetscFunctionBeginUser;
   PetscCall(NMTensorGetInfo(t, &info));
   PetscCall(PetscViewerASCIIPrintf(viewer, "connectome tensor: %" PetscInt64_FMT " edges, %" PetscInt64_FMT " (edge, bin) entries (%.1f bins per edge), %" PetscInt64_FMT " shared kernel values\n", info.edges, info.entries, info.edges ? (double)info.entries / (double)info.edges : 0.0, info.kernels));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "  lags %" PetscInt_FMT "..%" PetscInt_FMT " steps; exchange every %" PetscInt_FMT " steps; %" PetscInt64_FMT " ghost emitters; %.3g MB\n", info.min_lag, info.max_lag, info.interval, info.ghosts, (double)info.bytes / 1e6));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  lags %" PetscInt_FMT "..%" PetscInt_FMT " steps; exchange every %" PetscInt_FMT " steps; %" PetscInt64_FMT " ghost emitters; %.3g MB; dots in %s order%s\n", info.min_lag, info.max_lag, info.interval, info.ghosts, (double)info.bytes / 1e6, NMContractOrders[info.order], info.single ? " (single-bin kernels: one product per edge)" : ""));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  largest sub-step mass %.3g, largest truncated mass %.3g (renormalised)\n", (double)info.substep, (double)info.truncated));
   PetscFunctionReturn(0);
 }
@@ -322,49 +449,41 @@ PetscErrorCode NMTensorExchange(NMTensor t, PetscInt64 step)
   PetscFunctionReturn(0);
 }
 
-/* Kernel . history window. Four partial sums let the compiler use SIMD without
-   -ffast-math; the order of the additions is fixed, so the result is the same on every
-   run and for every rank count. */
-static inline PetscReal NMDot(const PetscReal *restrict a, const PetscReal *restrict b, PetscInt n)
-{
-  PetscReal s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  PetscInt  i  = 0;
-
-  for (; i + 4 <= n; i += 4) {
-    s0 += a[i] * b[i];
-    s1 += a[i + 1] * b[i + 1];
-    s2 += a[i + 2] * b[i + 2];
-    s3 += a[i + 3] * b[i + 3];
-  }
-  for (; i < n; i++) s0 += a[i] * b[i];
-  return (s0 + s1) + (s2 + s3);
-}
-
-/* The hot loop: for each owned receiver, each edge, each channel, one dot product of
-   the edge's (shared, reversed) kernel with a contiguous window of the emitter's
-   history. Summation order is fixed (emitters ascending, bins oldest first). */
+/* The hot loop (Gonzalez-Mitjans et al. eq. 7): for each owned receiver r and channel k,
+   u = G sum_e K0[r,e] (kernel_e . window of emitter e's history). Each edge's window
+   starts at hist + hoff + p (see NMTensorSetOrder) for the ring position p of `step`.
+   Summation order is fixed whatever the order the dots are computed in: each receiver
+   adds its edges' terms K0 * dot in ascending emitter order, each dot is NMDot's. */
 PetscErrorCode NMTensorContract(NMTensor t, PetscInt64 step, PetscReal G, PetscReal u[])
 {
-  const PetscInt nc = t->nc, B = t->B, now = NMRingPos(step, B);
+  const PetscInt   nc = t->nc, p = NMRingPos(step, t->B), ch = 2 * t->B;
+  const PetscReal *hist = t->hist + p;
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(NM_EVENT_Contract, 0, 0, 0, 0));
-  for (PetscInt i = 0; i < t->nlocal; i++) {
-    for (PetscInt k = 0; k < nc; k++) u[i * nc + k] = 0;
-    for (PetscInt e = t->row[i]; e < t->row[i + 1]; e++) {
-      const PetscInt   nb = t->nbins[e];
-      const PetscReal *kw = t->kw + t->kernel[e];
-      /* the window's oldest sample, step - first - nb + 1, without a division: the
-         lag first + nb - 1 is below B */
-      PetscInt start = now - (t->first[e] + nb - 1);
-      if (start < 0) start += B;
+  if (t->single) {
+    /* one bin of weight 1 per edge (D1, D2): the term is K0 * (1 * sample), one gather
+       per edge from a compact (offset, weight) stream */
+    for (PetscInt i = 0; i < t->nlocal; i++)
       for (PetscInt k = 0; k < nc; k++) {
-        const PetscReal *h = t->hist + ((size_t)t->slot[e] * nc + k) * 2 * B + start;
-        /* a single-delay edge is one product (what NMDot returns for nb = 1, bit for bit) */
-        u[i * nc + k] += t->weight[e] * (nb == 1 ? kw[0] * h[0] : NMDot(kw, h, nb));
+        PetscReal s = 0;
+        for (PetscInt e = t->row[i]; e < t->row[i + 1]; e++) s += t->weight[e] * hist[t->hoff[e] + k * ch];
+        u[i * nc + k] = s * G;
       }
+  } else {
+    /* the dots, in the compute order, stored at the edge's CSR position */
+    for (PetscInt j = 0; j < t->nedge; j++) {
+      const PetscInt   nb = t->nbins[j];
+      const PetscReal *kw = t->kw + t->kernel[j], *h = hist + t->hoff[j];
+      PetscReal       *d  = t->d + (size_t)(t->dpos ? t->dpos[j] : j) * nc;
+      for (PetscInt k = 0; k < nc; k++) d[k] = nb == 1 ? kw[0] * h[k * ch] : t->dot(kw, h + k * ch, nb);
     }
-    for (PetscInt k = 0; k < nc; k++) u[i * nc + k] *= G;
+    for (PetscInt i = 0; i < t->nlocal; i++)
+      for (PetscInt k = 0; k < nc; k++) {
+        PetscReal s = 0;
+        for (PetscInt e = t->row[i]; e < t->row[i + 1]; e++) s += t->weight[e] * t->d[(size_t)e * nc + k];
+        u[i * nc + k] = s * G;
+      }
   }
   PetscCall(PetscLogFlops(t->flops));
   PetscCall(PetscLogEventEnd(NM_EVENT_Contract, 0, 0, 0, 0));

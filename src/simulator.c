@@ -158,6 +158,8 @@ PetscErrorCode NMSimulatorSetFromOptions(NMSimulator s)
   if (!strcmp(model, "mlp")) PetscCall(NMSimulatorLearnedModel(s));
   else PetscCall(NMModelFind(s->comm, model, &s->model));
   PetscCall(NMSimulatorParamOptions(s));
+  PetscCall(NMContractOptionsRead(s->comm, &s->contract));
+  PetscCall(NMPartitionOptionsRead(s->comm, &s->partition));
   PetscCall(NMPreprocessSetFromOptions(&s->pp));
   PetscCheck(!s->pp.zscore, s->comm, PETSC_ERR_ARG_WRONG, "-zscore applies to imported time series, not to a simulation");
   PetscFunctionReturn(0);
@@ -337,8 +339,6 @@ PetscErrorCode NMSimulatorSetIgnoreSignals(NMSimulator s, PetscBool ignore)
 
 PetscErrorCode NMSimulatorSetUp(NMSimulator s)
 {
-  PetscLayout layout;
-
   PetscFunctionBeginUser;
   if (s->setup) PetscFunctionReturn(0);
   PetscCall(NMSimulatorCheckOptions(s));
@@ -358,19 +358,15 @@ PetscErrorCode NMSimulatorSetUp(NMSimulator s)
     PetscCall(NMMatrixPerturb(n, W, s->perturb_eps, s->seed, s->subject));
   }
   PetscCall(NMConnectomeGetSize(s->conn, &s->n));
-  /* receivers in contiguous blocks: a node (region or whole column) is never split */
-  PetscCall(PetscLayoutCreate(s->comm, &layout));
-  PetscCall(PetscLayoutSetSize(layout, s->n));
-  PetscCall(PetscLayoutSetUp(layout));
-  PetscCall(PetscLayoutGetRange(layout, &s->rstart, &s->rend));
-  PetscCall(PetscLayoutDestroy(&layout));
-  s->nlocal = s->rend - s->rstart;
   PetscCall(NMSimulatorSetUpParams(s));
 
   s->dm.max_lag = (PetscInt)PetscFloorReal(s->max_delay / s->dt + 1e-9);
   PetscCheck(s->dm.max_lag >= 1, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "-max_delay %g s is shorter than one step of -dt %g s", (double)s->max_delay, (double)s->dt);
   if (s->dm.type == NM_DELAY_VELOCITY_FILE) PetscCall(NMSimulatorLoadVelocityFile(s));
-  PetscCall(NMTensorCreate(s->comm, s->conn, &s->dm, s->dt, s->rstart, s->rend, s->model->ncoupling, &s->tensor));
+  /* receivers in contiguous blocks (a node, region or whole column, is never split) */
+  PetscCall(NMPartitionReceivers(s->comm, s->conn, &s->dm, s->dt, &s->partition, &s->rstart, &s->rend));
+  s->nlocal = s->rend - s->rstart;
+  PetscCall(NMTensorCreate(s->comm, s->conn, &s->dm, s->dt, s->rstart, s->rend, s->model->ncoupling, &s->contract, &s->tensor));
   PetscCall(NMIntegratorCreate(s->model, s->itype, s->dt, &s->integ));
   PetscCall(NMIntegratorSetClosedForm(s->integ, s->ll_closed_form));
   s->nsteps     = (PetscInt64)round(s->duration / s->dt);
@@ -392,6 +388,17 @@ PetscErrorCode NMSimulatorView(NMSimulator s, PetscViewer viewer)
   PetscFunctionBeginUser;
   PetscCall(NMSimulatorSetUp(s));
   PetscCall(PetscViewerASCIIPrintf(viewer, "simulator: model %s (%" PetscInt_FMT " states), %" PetscInt_FMT " nodes on %d ranks, integrator %s, dt %g s, %" PetscInt64_FMT " steps (%g s, transient %g s), G %g, delay %s\n", s->model->name, s->model->nstate, s->n, s->size, NMIntegratorTypes[s->itype], (double)s->dt, s->nsteps, (double)s->duration, (double)s->transient, (double)s->G, NMDelayTypes[s->dm.type]));
+  {
+    PetscInt *nl;
+    PetscCall(PetscMalloc1(s->size, &nl));
+    PetscCallMPI(MPI_Allgather(&s->nlocal, 1, MPIU_INT, nl, 1, MPIU_INT, s->comm));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  partition %s, nodes per rank:", NMPartitionTypes[s->partition.type]));
+    PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_FALSE));
+    for (PetscMPIInt q = 0; q < s->size; q++) PetscCall(PetscViewerASCIIPrintf(viewer, " %" PetscInt_FMT, nl[q]));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
+    PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
+    PetscCall(PetscFree(nl));
+  }
   PetscCall(NMTensorView(s->tensor, viewer));
   PetscFunctionReturn(0);
 }

@@ -8,6 +8,7 @@
 #include <netmass/model.h>
 #include <netmass/rng.h>
 #include <netmass/preprocess.h>
+#include <netmass/partition.h>
 #include "monitor.h"
 
 typedef enum {
@@ -66,6 +67,8 @@ struct _n_NMSimulator {
   /* monitors (periods in s; 0 = off) */
   PetscReal          raw_period, tavg_period, bold_tr;
   NMTensor           tensor;
+  NMContractOptions  contract; /* how the contraction runs (-contract_*) */
+  NMPartitionOptions partition; /* which receivers each rank owns (-partition*) */
   PetscBool          setup;
   /* checkpoints: every checkpoint_interval s of simulated time (0: never) and on
      SIGTERM/SIGUSR1; -restart continues from the checkpoint file */

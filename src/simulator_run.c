@@ -64,6 +64,7 @@ static PetscErrorCode NMSimulatorWriteHeader(NMSimulator s, NMFile f)
   PetscCall(NMFileSetAttributeReal(f, "/", "G", s->G));
   PetscCall(NMFileSetAttributeInt(f, "/", "n_regions", s->n));
   PetscCall(NMFileSetAttributeInt(f, "/", "exchange_interval", info.interval));
+  PetscCall(NMFileSetAttributeString(f, "/", "partition", NMPartitionTypes[s->partition.type]));
   PetscCall(NMFileSetAttributeInt(f, "/", "tensor_entries", info.entries));
   PetscCall(NMFileSetAttributeReal(f, "/", "kernel_truncated_mass", info.truncated));
   PetscCall(NMFileSetAttributeReal(f, "/", "kernel_substep_mass", info.substep));

@@ -17,13 +17,42 @@
 #include <petscsf.h>
 #include <netmass/connectome.h>
 #include <netmass/delay_kernel.h>
+#include <netmass/dot.h>
 
 typedef struct _n_NMTensor *NMTensor;
 
-/* Build for receivers [rstart, rend) of `conn`, with channels `nc` coupling variables. */
-PETSC_EXTERN PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt nc, NMTensor *tensor);
+/* Order in which the contraction computes the per-edge dot products (option
+   -contract_order). Every order gives the same bits: each edge's dot is computed alone
+   and each receiver adds its edges' terms in ascending emitter order.
+   - receiver: CSR order, receiver by receiver;
+   - emitter: emitter by emitter (each emitter's history window is read from memory once
+     and reused from the caches by all its out-edges), the dots stored per edge, then
+     summed per receiver;
+   - auto: emitter when the kernels have several bins, receiver otherwise. */
+typedef enum {
+  NM_CONTRACT_AUTO,
+  NM_CONTRACT_RECEIVER,
+  NM_CONTRACT_EMITTER
+} NMContractOrder;
+PETSC_EXTERN const char *const NMContractOrders[];
+
+/* How the contraction runs (results do not depend on it): -contract_order, and
+   -contract_simd (the AVX2 copy of the dot product when the CPU has it). */
+typedef struct {
+  NMContractOrder order;
+  PetscBool       simd;
+} NMContractOptions;
+PETSC_EXTERN PetscErrorCode NMContractOptionsRead(MPI_Comm comm, NMContractOptions *opt);
+
+/* Build for receivers [rstart, rend) of `conn`, with channels `nc` coupling variables;
+   `opt` NULL: the defaults (auto order, SIMD when available). */
+PETSC_EXTERN PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt nc, const NMContractOptions *opt, NMTensor *tensor);
 PETSC_EXTERN PetscErrorCode NMTensorDestroy(NMTensor *tensor);
 PETSC_EXTERN PetscErrorCode NMTensorView(NMTensor tensor, PetscViewer viewer);
+
+/* (edge, bin) entries of receivers [rstart, rend) (entries[i] for receiver rstart + i),
+   without building the tensor (for partitioning by work). Not collective. */
+PETSC_EXTERN PetscErrorCode NMTensorCountEntries(NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt64 entries[]);
 
 /* Facts about the tensor, global over ranks. */
 typedef struct {
@@ -34,6 +63,9 @@ typedef struct {
   PetscReal  substep, truncated; /* largest sub-step and truncated mass over edges */
   PetscInt64 ghosts;             /* ghost emitters, summed over ranks */
   PetscInt64 bytes;              /* memory of the tensor and histories, summed over ranks */
+  PetscInt   edge_bytes;         /* per-edge data the contraction reads per step (bytes per edge) */
+  PetscBool  single;             /* every kernel is one bin of weight 1: no kernel values read */
+  NMContractOrder order;         /* the order used (rank 0's) */
 } NMTensorInfo;
 PETSC_EXTERN PetscErrorCode NMTensorGetInfo(NMTensor tensor, NMTensorInfo *info);
 /* G * sum_e K0[r,e] for owned receiver r (diffusive coupling). */

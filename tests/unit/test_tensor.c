@@ -1,13 +1,16 @@
 /* The connectome tensor: its contraction equals the direct sum
    u_r(t) = G sum_e K0[r,e] sum_tau D[e,r,tau] c_e(t - tau) over a history written step by
-   step (ring-buffer wrap-around included), and its memory grows with the stored entries,
-   not with N^2 x bins (1000-column fully connected ring with gamma kernels). */
+   step (ring-buffer wrap-around included); it gives the same bits in receiver and
+   emitter order, with and without the AVX2 dot product, whose summation order is the
+   documented one; and its memory grows with the stored entries, not with N^2 x bins
+   (1000-column fully connected ring with gamma kernels). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include "../nm_test.h"
+#include <string.h>
 #include <netmass/connectome_tensor.h>
 #include <netmass/generators.h>
 #include <netmass/sys.h>
@@ -15,6 +18,16 @@
 static PetscReal signal(PetscInt node, PetscInt64 step)
 {
   return PetscSinReal(0.37 * node + 0.05 * (PetscReal)step) + 0.01 * node;
+}
+
+/* Gamma velocities (peak 5 m/s, half width 2 m/s), lags up to 60 steps. */
+static void gamma_kernels(NMDelayModel *dm)
+{
+  PetscMemzero(dm, sizeof(*dm));
+  dm->type      = NM_DELAY_GAMMA;
+  dm->peak      = 5;
+  dm->halfwidth = 2;
+  dm->max_lag   = 60;
 }
 
 static void test_contraction(void **state)
@@ -28,15 +41,11 @@ static void test_contraction(void **state)
   PetscInt          n = 30;
 
   (void)state;
-  PetscMemzero(&dm, sizeof(dm));
-  dm.type      = NM_DELAY_GAMMA;
-  dm.peak      = 5;
-  dm.halfwidth = 2;
-  dm.max_lag   = 60;
+  gamma_kernels(&dm);
   assert_int_equal(NMGenerateGeometric(PETSC_COMM_WORLD, &gp, 3, &conn), 0);
   assert_int_equal(NMConnectomeGetArrays(conn, &W, &L, NULL), 0);
   W[4 * n + 4] = 0.5; /* a self-connection too */
-  assert_int_equal(NMTensorCreate(PETSC_COMM_WORLD, conn, &dm, dt, 0, n, 1, &t), 0);
+  assert_int_equal(NMTensorCreate(PETSC_COMM_WORLD, conn, &dm, dt, 0, n, 1, NULL, &t), 0);
   for (PetscInt i = 0; i < n; i++) c[i] = signal(i, 0);
   assert_int_equal(NMTensorInitHistory(t, c), 0);
   for (PetscInt64 step = 1; step <= 300; step++) {
@@ -63,6 +72,77 @@ static void test_contraction(void **state)
   assert_int_equal(NMConnectomeDestroy(&conn), 0);
 }
 
+/* The dot product's order of summation, written out scalar by scalar (include/netmass/dot.h). */
+static PetscReal dot_reference(const PetscReal *a, const PetscReal *b, PetscInt n)
+{
+  PetscReal s[16] = {0}, v[4], tail = 0;
+  PetscInt  i = 0;
+
+  for (; i + 16 <= n; i += 16)
+    for (PetscInt j = 0; j < 16; j++) s[j] += a[i + j] * b[i + j];
+  for (; i + 4 <= n; i += 4)
+    for (PetscInt j = 0; j < 4; j++) s[j] += a[i + j] * b[i + j];
+  for (; i < n; i++) tail += a[i] * b[i];
+  for (PetscInt l = 0; l < 4; l++) v[l] = (s[l] + s[4 + l]) + (s[8 + l] + s[12 + l]);
+  return ((v[0] + v[1]) + (v[2] + v[3])) + tail;
+}
+
+static void test_dot(void **state)
+{
+  PetscReal a[301], b[301];
+  NMDotFn   avx2 = NMDotAVX2();
+
+  (void)state;
+  /* values of mixed sign and magnitude: any other order changes the last bits */
+  for (PetscInt i = 0; i < 301; i++) {
+    a[i] = PetscSinReal(1.3 * i) * PetscExpReal(0.03 * i);
+    b[i] = PetscCosReal(0.7 * i + 0.1) / (1 + i % 7);
+  }
+  if (!avx2) print_message("  no AVX2 on this CPU: the baseline copy only\n");
+  for (PetscInt n = 0; n <= 300; n++) {
+    const PetscReal ref = dot_reference(a + 1, b, n), g = NMDotGeneric(a + 1, b, n);
+    assert_memory_equal(&g, &ref, sizeof(ref));
+    if (avx2) {
+      const PetscReal v = avx2(a + 1, b, n);
+      assert_memory_equal(&v, &ref, sizeof(ref));
+    }
+  }
+  assert_true(NMDotGeneric(a + 5, b + 3, 1) == a[5] * b[3]);
+}
+
+/* The same contraction in every order, with and without SIMD: the same bits. */
+static void test_orders(void **state)
+{
+  NMGeometricParams gp = {40, 40.0, 15.0};
+  NMConnectome      conn;
+  NMDelayModel      dm;
+  const NMContractOptions opts[3] = {{NM_CONTRACT_RECEIVER, PETSC_FALSE}, {NM_CONTRACT_EMITTER, PETSC_TRUE}, {NM_CONTRACT_RECEIVER, PETSC_TRUE}};
+  PetscReal         c[80], u[3][80];
+  const PetscInt    n = 40, nc = 2;
+
+  (void)state;
+  gamma_kernels(&dm);
+  assert_int_equal(NMGenerateGeometric(PETSC_COMM_WORLD, &gp, 4, &conn), 0);
+  for (PetscInt o = 0; o < 3; o++) {
+    NMTensor     t;
+    NMTensorInfo info;
+    assert_int_equal(NMTensorCreate(PETSC_COMM_WORLD, conn, &dm, 1e-3, 0, n, nc, &opts[o], &t), 0);
+    assert_int_equal(NMTensorGetInfo(t, &info), 0);
+    assert_int_equal(info.order, opts[o].order);
+    for (PetscInt i = 0; i < n * nc; i++) c[i] = signal(i, 0);
+    assert_int_equal(NMTensorInitHistory(t, c), 0);
+    for (PetscInt64 step = 1; step <= 100; step++) {
+      for (PetscInt i = 0; i < n * nc; i++) c[i] = signal(i, step);
+      assert_int_equal(NMTensorPush(t, step, c), 0);
+    }
+    assert_int_equal(NMTensorContract(t, 101, 0.3, u[o]), 0);
+    assert_int_equal(NMTensorDestroy(&t), 0);
+  }
+  assert_memory_equal(u[0], u[1], sizeof(u[0]));
+  assert_memory_equal(u[0], u[2], sizeof(u[0]));
+  assert_int_equal(NMConnectomeDestroy(&conn), 0);
+}
+
 static void test_memory(void **state)
 {
   NMRingParams rp = {1000, 166, 8.0, 1.0, 0.5, 7500.0};
@@ -79,7 +159,7 @@ static void test_memory(void **state)
   dm.max_lag   = 500;
   dm.tail      = 1e-6;
   assert_int_equal(NMGenerateRing(PETSC_COMM_WORLD, &rp, 1, &conn), 0);
-  assert_int_equal(NMTensorCreate(PETSC_COMM_WORLD, conn, &dm, 1e-3, 0, 1000, 1, &t), 0);
+  assert_int_equal(NMTensorCreate(PETSC_COMM_WORLD, conn, &dm, 1e-3, 0, 1000, 1, NULL, &t), 0);
   assert_int_equal(NMTensorGetInfo(t, &info), 0);
   print_message("  1000-column FC ring, D3: %lld edges, %lld (edge, bin) entries, %.1f MB stored; dense K would be %.1f GB\n", (long long)info.edges, (long long)info.entries, (double)info.bytes / 1e6, 1000.0 * 1000 * 500 * 8 / 1e9);
   assert_int_equal(info.edges, 999000);
@@ -95,6 +175,8 @@ int main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_contraction),
+    cmocka_unit_test(test_dot),
+    cmocka_unit_test(test_orders),
     cmocka_unit_test(test_memory),
   };
   int failed;
