@@ -1,9 +1,17 @@
 #pragma once
 /* The fixed-point search's internals (fixedpoint_snes.c, fixedpoint_stability.c). */
+#include <netmass/analysis_dist.h>
 #include <netmass/fixedpoint.h>
 #include <netmass/integrator.h>
 #include <netmass/model.h>
 #include <netmass/simulator.h>
+
+typedef enum {
+  NM_FP_EIG_AUTO,
+  NM_FP_EIG_DGEEV,
+  NM_FP_EIG_SCALAPACK
+} NMFPEigMethod;
+extern const char *const NMFPEigMethods[];
 
 struct _n_NMFixedPoints {
   MPI_Comm           comm;
@@ -42,6 +50,11 @@ struct _n_NMFixedPoints {
   PetscInt           dyn_starts, dyn_class; /* class: 0 monostable, 1 multistable, 2 unsteady */
   PetscReal          dyn_dt, dyn_t[2], dyn_tol, dyn_period_tol, *dyn;
   NMIntegratorType   dyn_integrator;
+  /* eigenvalues (fixedpoint_stability*.c): dgeev on rank 0, or ScaLAPACK over the ranks of
+     comm (-fp_eig, -fp_eig_scalapack_threshold) on the BLACS grid eig_grid */
+  NMFPEigMethod      eig_method;
+  PetscInt           eig_threshold;
+  NMDistGrid         eig_grid;
 };
 
 void           NMFPStartDense(NMFixedPoints f, PetscInt s, PetscReal x[]);
@@ -54,3 +67,6 @@ PetscErrorCode NMFixedPointsWriteBranches(NMFixedPoints f, void *file);
 
 PetscErrorCode NMFPJacobianRows(NMFixedPoints f, const PetscReal x[], PetscInt g, PetscReal row[]);
 PetscErrorCode NMFixedPointsStability(NMFixedPoints f);
+/* Eigenvalues of the Jacobian at x (f->c set for x) by ScaLAPACK over f->eig_grid, on
+   every rank, unsorted. */
+PetscErrorCode NMFPEigenvaluesDist(NMFixedPoints f, const PetscReal x[], PetscReal re[], PetscReal im[]);

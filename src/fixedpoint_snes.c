@@ -36,6 +36,7 @@ PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp)
   f->dyn_tol        = 1e-3;
   f->dyn_period_tol = 0.1;
   f->dyn_integrator = NM_INTEGRATOR_HEUN;
+  f->eig_threshold  = 1000;
   *fp         = f;
   PetscFunctionReturn(0);
 }
@@ -61,6 +62,7 @@ PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp)
   PetscCall(PetscFree(f->special));
   PetscCall(PetscFree(f->dyn));
   PetscCall(NMSimulatorDestroy(&f->sim));
+  PetscCall(NMDistGridDestroy(&f->eig_grid));
   PetscCall(PetscFree(*fp));
   PetscFunctionReturn(0);
 }
@@ -99,7 +101,16 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCall(PetscOptionsEnum("-fp_dynamics_integrator", "Integrator of the dynamics check", NULL, NMIntegratorTypes, (PetscEnum)f->dyn_integrator, (PetscEnum *)&f->dyn_integrator, NULL));
   PetscCall(PetscOptionsReal("-fp_max_step", "Largest Newton step, max norm (0: none; default half the box width times the state scale)", NULL, f->max_step, &f->max_step, &maxset));
   PetscCall(PetscOptionsReal("-fp_merge_tol", "Roots closer than this (scaled max norm) are one root", NULL, f->merge, &f->merge, NULL));
+  PetscCall(PetscOptionsEnum("-fp_eig", "Eigenvalues at the roots: auto (ScaLAPACK for large problems on several ranks), dgeev (LAPACK on rank 0), scalapack", NULL, NMFPEigMethods, (PetscEnum)f->eig_method, (PetscEnum *)&f->eig_method, NULL));
+  PetscCall(PetscOptionsInt("-fp_eig_scalapack_threshold", "-fp_eig auto: ScaLAPACK from this many unknowns on when the problem has more than one rank (0: always)", NULL, f->eig_threshold, &f->eig_threshold, NULL));
   PetscOptionsEnd();
+  PetscCheck(f->eig_threshold >= 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_eig_scalapack_threshold %" PetscInt_FMT " must be >= 0", f->eig_threshold);
+  /* the process grid of the ScaLAPACK eigenvalues: -fp_eig_grid PxQ, -fp_eig_block (default
+     0: chosen at SetUp from the problem's size) */
+  PetscCall(NMDistGridCreate(f->comm, &f->eig_grid));
+  PetscCall(NMDistGridSetOptionsName(f->eig_grid, "fp_eig"));
+  PetscCall(NMDistGridSetBlockSize(f->eig_grid, 0));
+  PetscCall(NMDistGridSetFromOptions(f->eig_grid));
   PetscCheck(f->relax >= 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_start_relax %g s must be >= 0", (double)f->relax);
   PetscCheck(f->relax_dt > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_start_relax_dt %g s must be positive", (double)f->relax_dt);
   PetscCheck(f->starts >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_starts %" PetscInt_FMT " must be >= 1", f->starts);

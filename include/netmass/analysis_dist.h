@@ -24,8 +24,15 @@ typedef enum {
 } NMDistLayout;
 
 /* The process grid: P x Q as square as possible for the ranks of comm (-analyze_grid PxQ
-   to force; P Q must equal the rank count), blocks of -analyze_block (64) rows/columns. */
+   to force; P Q must equal the rank count), blocks of -analyze_block (64) rows/columns.
+   The BLACS/ScaLAPACK layer is shared with the fixed points' distributed eigenvalues. */
 PETSC_EXTERN PetscErrorCode NMDistGridCreate(MPI_Comm comm, NMDistGrid *grid);
+/* Options -<name>_grid and -<name>_block instead of -analyze_grid, -analyze_block (the
+   fixed points' eigenvalues use "fp_eig"); before SetFromOptions. */
+PETSC_EXTERN PetscErrorCode NMDistGridSetOptionsName(NMDistGrid grid, const char name[]);
+/* The block size (default 64): before SetFromOptions it is the default of -<name>_block;
+   matrices created afterwards use it. */
+PETSC_EXTERN PetscErrorCode NMDistGridSetBlockSize(NMDistGrid grid, PetscInt nb);
 PETSC_EXTERN PetscErrorCode NMDistGridSetFromOptions(NMDistGrid grid);
 PETSC_EXTERN PetscErrorCode NMDistGridSetUp(NMDistGrid grid);
 PETSC_EXTERN PetscErrorCode NMDistGridGetShape(NMDistGrid grid, PetscInt *p, PetscInt *q, PetscInt *nb);
@@ -51,6 +58,11 @@ PETSC_EXTERN PetscErrorCode NMDistMatrixReadSeries(NMDistMatrix series, NMFile f
    S x n x q dataset, or as an n x q dataset (s < 0); collective, each rank writing its
    rows in one hyperslab write. */
 PETSC_EXTERN PetscErrorCode NMDistMatrixWriteRows(NMDistMatrix mat, NMDataset ds, PetscInt s);
+/* The eigenvalues of the square NM_DIST_GRID matrix a (overwritten): real and imaginary
+   parts, n each, on every rank, unsorted (complex pairs adjacent, positive imaginary part
+   first). Hessenberg reduction (pdgehrd) and the Hessenberg QR algorithm (pdhseqr,
+   eigenvalues only); ScaLAPACK needs a block size >= 6. */
+PETSC_EXTERN PetscErrorCode NMDistMatrixEigenvalues(NMDistMatrix a, PetscReal wr[], PetscReal wi[]);
 /* Every value finite, no region constant; collective error naming the first bad region. */
 PETSC_EXTERN PetscErrorCode NMDistSeriesCheck(NMDistMatrix series, const char what[]);
 
