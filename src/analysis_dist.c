@@ -25,6 +25,15 @@ PetscErrorCode NMDistGridSetOptionsName(NMDistGrid grid, const char name[])
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMDistGridSetShape(NMDistGrid grid, PetscInt p, PetscInt q)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(!grid->setup, grid->comm, PETSC_ERR_ARG_WRONGSTATE, "the grid's shape is set before NMDistGridSetUp()");
+  grid->p = p;
+  grid->q = q;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMDistGridSetBlockSize(NMDistGrid grid, PetscInt nb)
 {
   PetscFunctionBeginUser;

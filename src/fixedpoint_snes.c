@@ -105,10 +105,16 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCall(PetscOptionsInt("-fp_eig_scalapack_threshold", "-fp_eig auto: ScaLAPACK from this many unknowns on when the problem has more than one rank (0: always)", NULL, f->eig_threshold, &f->eig_threshold, NULL));
   PetscOptionsEnd();
   PetscCheck(f->eig_threshold >= 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_eig_scalapack_threshold %" PetscInt_FMT " must be >= 0", f->eig_threshold);
-  /* the process grid of the ScaLAPACK eigenvalues: -fp_eig_grid PxQ, -fp_eig_block (default
-     0: chosen at SetUp from the problem's size) */
+  /* the process grid of the ScaLAPACK eigenvalues: -fp_eig_grid Px1 (all ranks in one
+     process column: pdlahqr is wrong on more), -fp_eig_block (default 0: chosen at SetUp
+     from the problem's size) */
   PetscCall(NMDistGridCreate(f->comm, &f->eig_grid));
   PetscCall(NMDistGridSetOptionsName(f->eig_grid, "fp_eig"));
+  {
+    PetscMPIInt size;
+    PetscCallMPI(MPI_Comm_size(f->comm, &size));
+    PetscCall(NMDistGridSetShape(f->eig_grid, size, 1));
+  }
   PetscCall(NMDistGridSetBlockSize(f->eig_grid, 0));
   PetscCall(NMDistGridSetFromOptions(f->eig_grid));
   PetscCheck(f->relax >= 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_start_relax %g s must be >= 0", (double)f->relax);

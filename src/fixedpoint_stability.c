@@ -80,15 +80,16 @@ static void NMFPSortEigenvalues(PetscInt m, PetscReal re[], PetscReal im[], Pets
 
 const char *const NMFPEigMethods[] = {"auto", "dgeev", "scalapack", "NMFPEigMethod", "NM_FP_EIG_", NULL};
 
-/* The smallest and largest block of the ScaLAPACK path: pdhseqr needs at least 6; 64
+/* The smallest and largest block of the ScaLAPACK path: pdlahqr needs at least 6; 64
    is the analysis' default. */
 #define NM_FP_EIG_MIN_BLOCK 6
 #define NM_FP_EIG_MAX_BLOCK 64
 
 /* Whether the eigenvalues of the m x m Jacobians are computed by ScaLAPACK, and its grid
    set up if so. auto: when comm has more than one rank, m >= -fp_eig_scalapack_threshold,
-   and every rank of the grid holds at least one block of >= 6 rows and columns (the
-   automatic block size, m / max(P, Q) within [6, 64], guarantees it then). */
+   and every process row and column of the grid can hold a block of >= 6 rows and
+   columns (the automatic block size, m / max(P, Q) within [6, 64], gives each one then;
+   a rank without a block works too, tested, but does nothing). */
 static PetscErrorCode NMFPEigUseScaLAPACK(NMFixedPoints f, PetscInt m, PetscBool *use)
 {
   PetscMPIInt size;
