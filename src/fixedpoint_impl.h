@@ -55,6 +55,12 @@ struct _n_NMFixedPoints {
   NMFPEigMethod      eig_method;
   PetscInt           eig_threshold;
   NMDistGrid         eig_grid;
+  /* delay characteristic roots (fixedpoint_delay.c): collocation intervals, largest
+     generator, roots kept per equilibrium; results nroots x (4 + 2 delay_nroots): class,
+     unstable roots, max Re lambda, frequency (Hz), then the rightmost roots' re and im */
+  PetscBool          delay_check;
+  PetscInt           delay_points, delay_max_size, delay_nroots;
+  PetscReal         *delay;
 };
 
 void           NMFPStartDense(NMFixedPoints f, PetscInt s, PetscReal x[]);
@@ -66,6 +72,11 @@ PetscErrorCode NMFPRelaxStart(NMFixedPoints f, PetscReal x[]);
 PetscErrorCode NMFixedPointsWriteBranches(NMFixedPoints f, void *file);
 
 PetscErrorCode NMFPJacobianRows(NMFixedPoints f, const PetscReal x[], PetscInt g, PetscReal row[]);
+PetscErrorCode NMFPJacobianParts(NMFixedPoints f, const PetscReal x[], PetscInt g, PetscReal local[], PetscReal row[]);
+/* -fp_delay_stability (fixedpoint_delay.c): the rightmost characteristic roots of the
+   linearisation with the network's delays at every root */
+PetscErrorCode NMFixedPointsDelayStability(NMFixedPoints f);
+PetscErrorCode NMFixedPointsWriteDelayStability(NMFixedPoints f, NMFile file);
 PetscErrorCode NMFixedPointsStability(NMFixedPoints f);
 /* Eigenvalues of the Jacobian at x (f->c set for x) by ScaLAPACK over f->eig_grid, on
    every rank, unsorted. */

@@ -177,6 +177,10 @@ PetscErrorCode NMFixedPointsView(NMFixedPoints f, PetscViewer viewer)
     PetscReal         maxre, freq;
     PetscCall(NMFixedPointClassify(m, f->re + k * m, f->im + k * m, &cls, &unstable, &maxre, &freq));
     PetscCall(PetscViewerASCIIPrintf(viewer, "  root %" PetscInt_FMT ": %s, %" PetscInt_FMT " unstable directions, max Re lambda %.4g, leading frequency %.4g Hz\n", k, NMFixedPointClasses[cls], unstable, (double)maxre, (double)freq));
+    if (f->delay_check) {
+      const PetscReal *d = f->delay + k * (4 + 2 * f->delay_nroots);
+      PetscCall(PetscViewerASCIIPrintf(viewer, "    with delays: %s, %" PetscInt_FMT " unstable roots, max Re lambda %.4g, frequency %.4g Hz\n", NMFixedPointClasses[(PetscInt)d[0]], (PetscInt)d[1], (double)d[2], (double)d[3]));
+    }
   }
   for (PetscInt k = 0; k < f->nspecial; k++) {
     if (f->special[5 * k] == 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  fold at %s = %.10g\n", f->cont_param, (double)f->special[5 * k + 2]));
@@ -190,7 +194,7 @@ PetscErrorCode NMFixedPointsView(NMFixedPoints f, PetscViewer viewer)
   }
   if (f->exhausted) PetscCall(PetscViewerASCIIPrintf(viewer, "  stopped: %" PetscInt_FMT " consecutive starts found nothing new (the set is not proven complete)\n", f->patience));
   else PetscCall(PetscViewerASCIIPrintf(viewer, "  stopped after all %" PetscInt_FMT " starts; more starts may find more roots\n", f->starts));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "  stability is that of the delay-free system\n"));
+  PetscCall(PetscViewerASCIIPrintf(viewer, f->delay_check ? "  stability of the delay-free system, and with the network's mean delays (-fp_delay_stability)\n" : "  stability is that of the delay-free system (-fp_delay_stability checks it with the delays)\n"));
   PetscFunctionReturn(0);
 }
 
@@ -218,6 +222,7 @@ PetscErrorCode NMFixedPointsWrite(NMFixedPoints f, const char path[])
     /* small results: rank 0 writes every row */
     PetscCall(NMFileWriteReal(file, "roots", 3, rdims, rnames, NULL, 0, rank ? 0 : R, f->roots));
     PetscCall(NMFixedPointsWriteStability(f->comm, file, "root", R, m, f->re, f->im));
+    if (f->delay_check) PetscCall(NMFixedPointsWriteDelayStability(f, file));
   }
   if (f->cont) PetscCall(NMFixedPointsWriteBranches(f, file));
   if (f->dynamics) {
