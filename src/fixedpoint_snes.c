@@ -36,7 +36,7 @@ PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp)
   f->dyn_tol        = 1e-3;
   f->dyn_period_tol = 0.1;
   f->dyn_integrator = NM_INTEGRATOR_HEUN;
-  f->eig_threshold  = 1000;
+  f->eig_threshold  = 5000;
   f->delay_points   = 16;
   f->delay_max_size = 4000;
   f->delay_nroots   = 6;

@@ -17,18 +17,14 @@
 #include <netmass/fixedpoint.h>
 #include <netmass/generators.h>
 #include <netmass/sys.h>
+#include "fp_test.h"
 
+/* The search of opts with the eigenvalue options eig. */
 static NMFixedPoints solve(const char opts[], const char eig[])
 {
-  NMFixedPoints fp;
-  assert_int_equal(PetscOptionsClear(NULL), 0);
-  assert_int_equal(PetscOptionsInsertString(NULL, opts), 0);
-  assert_int_equal(PetscOptionsInsertString(NULL, eig), 0);
-  assert_int_equal(NMFixedPointsCreate(PETSC_COMM_WORLD, &fp), 0);
-  assert_int_equal(NMFixedPointsSetFromOptions(fp), 0);
-  assert_int_equal(NMFixedPointsSolve(fp), 0);
-  assert_int_equal(PetscOptionsClear(NULL), 0);
-  return fp;
+  char all[1024];
+  snprintf(all, sizeof(all), "%s %s", opts, eig);
+  return nm_fp_solve(all);
 }
 
 /* Every eigenvalue of (re, im) has a partner in (re2, im2) within tol, each partner used
@@ -102,12 +98,7 @@ static void test_hopf_ring(void **state)
   assert_int_equal(NMGenerateRing(PETSC_COMM_WORLD, &rp, 3, &conn), 0);
   assert_int_equal(NMConnectomeSave(conn, "fpe_ring30.h5"), 0);
   assert_int_equal(NMConnectomeGetArrays(conn, &W, NULL, NULL), 0);
-  for (int i = 0; i < 30; i++) {
-    PetscReal deg = 0;
-    for (int j = 0; j < 30; j++) deg += W[i * 30 + j];
-    for (int j = 0; j < 30; j++) L[i * 30 + j] = (i == j ? deg : 0) - W[i * 30 + j];
-  }
-  assert_int_equal(LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'N', 'U', 30, L, 30, mu), 0);
+  nm_laplacian_spectrum(30, W, L, mu);
   for (int i = 0; i < 30; i++) {
     lre[2 * i] = lre[2 * i + 1] = a - G * mu[i];
     lim[2 * i]                  = 2 * PETSC_PI * f;
