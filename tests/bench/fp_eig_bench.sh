@@ -5,7 +5,8 @@
 # (-fp_eig dgeev) and by ScaLAPACK pdgehrd + pdlahqr (-fp_eig scalapack), at 1 and 2 ranks.
 # The time is that of the NMFPEigenvalues event (-log_view: building the matrix and the
 # eigenvalues, not the Newton solve); the four configurations are interleaved and repeated
-# (BENCH_REPEAT, default 3), and the load is printed. Environment as tests/bench/run_bench.sh.
+# (BENCH_REPEAT, default 3), and the load is printed. Environment as tests/bench/run_bench.sh;
+# registered with ctest as bench_fp_eig when configured with -DNETMASS_BENCH=ON.
 set -euo pipefail
 root=${NETMASS_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$root/scripts/env.sh"
