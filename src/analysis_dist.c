@@ -50,8 +50,8 @@ PetscErrorCode NMDistGridSetFromOptions(NMDistGrid grid)
   PetscCall(PetscSNPrintf(gridopt, sizeof(gridopt), "-%s_grid", grid->name));
   PetscCall(PetscSNPrintf(blockopt, sizeof(blockopt), "-%s_block", grid->name));
   PetscOptionsBegin(grid->comm, NULL, "Distributed (ScaLAPACK) process grid", "netmass");
-  PetscCall(PetscOptionsString(gridopt, "BLACS process grid PxQ (P Q = ranks; default as square as possible)", NULL, shape, shape, sizeof(shape), &set));
-  PetscCall(PetscOptionsInt(blockopt, "Block size of the block-cyclic distribution (rows and columns)", NULL, grid->nb, &grid->nb, NULL));
+  PetscCall(PetscOptionsString(gridopt, "BLACS process grid PxQ, P Q = ranks (default: as square as possible for -analyze_grid, Px1 for -fp_eig_grid)", NULL, shape, shape, sizeof(shape), &set));
+  PetscCall(PetscOptionsInt(blockopt, "Block size of the block-cyclic distribution, rows and columns (-fp_eig_block 0: from the problem size)", NULL, grid->nb, &grid->nb, NULL));
   PetscOptionsEnd();
   if (set) {
     int  p = 0, q = 0;
