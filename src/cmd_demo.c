@@ -193,7 +193,7 @@ PetscErrorCode NMCommandDemo(MPI_Comm comm)
   PetscInt64        seed;
   NMConnectome      conn;
   NMRingParams      ring = {200, 200 / 6, 8.0, 0.02, 0.5, 300.0};
-  NMGeometricParams geo  = {68, 70.0, 20.0};
+  NMGeometricParams geo  = {68, 70.0, 20.0, 0.0, 0.0};
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "netmass demo", "netmass");

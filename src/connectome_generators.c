@@ -51,6 +51,20 @@ PetscErrorCode NMGenerateRing(MPI_Comm comm, const NMRingParams *p, PetscInt64 s
   PetscFunctionReturn(0);
 }
 
+/* The weight of a linked pair at distance d (mm): uniform in [0.5, 1.5], or log-normal
+   around exp(-d/weight_lambda). The normal comes from step 1 of the pair's stream (the
+   uniforms of step 0 decide the link), so switching the law does not move the links. */
+static PetscReal NMGeometricWeight(const NMGeometricParams *p, PetscInt64 seed, PetscInt i, PetscInt j, PetscReal d)
+{
+  NMRandomStream s;
+  double         z[4];
+
+  if (p->weight_lambda <= 0) return 0.5 + NMPairUniform(seed, i, j, 1);
+  NMRandomStreamInit(&s, (uint64_t)seed, (uint32_t)PetscMin(i, j), (uint32_t)PetscMax(i, j));
+  NMRandomNormal4(&s, 1, z);
+  return PetscExpReal(-d / p->weight_lambda + p->weight_sd * PetscLogReal(10.0) * z[0]);
+}
+
 PetscErrorCode NMGenerateGeometric(MPI_Comm comm, const NMGeometricParams *p, PetscInt64 seed, NMConnectome *conn)
 {
   PetscInt   n = p->n;
@@ -61,6 +75,7 @@ PetscErrorCode NMGenerateGeometric(MPI_Comm comm, const NMGeometricParams *p, Pe
   PetscCheck(n >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE, "-n %" PetscInt_FMT ": a geometric network needs at least 2 regions", n);
   PetscCheck(p->radius > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-geometric_radius %g mm must be positive", (double)p->radius);
   PetscCheck(p->lambda > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-geometric_lambda %g mm must be positive", (double)p->lambda);
+  PetscCheck(p->weight_lambda >= 0 && p->weight_sd >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-geometric_weight_lambda %g mm and -geometric_weight_sd %g must not be negative (weight_lambda 0: uniform weights)", (double)p->weight_lambda, (double)p->weight_sd);
   PetscCall(PetscLogEventBegin(NM_EVENT_Generate, 0, 0, 0, 0));
   PetscCall(NMConnectomeCreate(comm, n, conn));
   PetscCall(NMConnectomeGetArrays(*conn, &w, &l, &c));
@@ -80,10 +95,10 @@ PetscErrorCode NMGenerateGeometric(MPI_Comm comm, const NMGeometricParams *p, Pe
     l[i * n + i] = 0;
     for (PetscInt j = i + 1; j < n; j++) {
       PetscReal d = l[i * n + j];
-      if (NMPairUniform(seed, i, j, 0) < PetscExpReal(-d / p->lambda)) w[i * n + j] = w[j * n + i] = 0.5 + NMPairUniform(seed, i, j, 1);
+      if (NMPairUniform(seed, i, j, 0) < PetscExpReal(-d / p->lambda)) w[i * n + j] = w[j * n + i] = NMGeometricWeight(p, seed, i, j, d);
     }
   }
-  PetscCall(NMFormat(source, sizeof(source), "geometric generator: N %" PetscInt_FMT ", ball radius %g mm, exponential distance rule lambda %g mm, seed %" PetscInt64_FMT, n, (double)p->radius, (double)p->lambda, seed));
+  PetscCall(NMFormat(source, sizeof(source), "geometric generator: N %" PetscInt_FMT ", ball radius %g mm, exponential distance rule lambda %g mm, weights %s lambda_w %g mm sd %g, seed %" PetscInt64_FMT, n, (double)p->radius, (double)p->lambda, p->weight_lambda > 0 ? "log-normal" : "uniform", (double)p->weight_lambda, (double)p->weight_sd, seed));
   PetscCall(NMConnectomeSetSource(*conn, source));
   PetscCall(PetscLogEventEnd(NM_EVENT_Generate, 0, 0, 0, 0));
   PetscFunctionReturn(0);

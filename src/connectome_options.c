@@ -6,7 +6,7 @@ static const char *const NMGenerateTypes[] = {"ring", "smallworld", "full", "geo
 PetscErrorCode NMGeneratorOptionsRead(MPI_Comm comm, const char typeopt[], const char nopt[], NMGeneratorOptions *go)
 {
   const NMRingParams      ring = {0, 0, 8.0, 0.02, 0.5, 300.0};
-  const NMGeometricParams geo  = {0, 70.0, 20.0};
+  const NMGeometricParams geo  = {0, 70.0, 20.0, 0.0, 0.2};
   PetscBool               nset, pset;
 
   PetscFunctionBeginUser;
@@ -26,6 +26,8 @@ PetscErrorCode NMGeneratorOptionsRead(MPI_Comm comm, const char typeopt[], const
   PetscCall(PetscOptionsReal("-ring_circumference", "Ring circumference (mm); tract lengths are arc lengths", NULL, go->ring.circumference, &go->ring.circumference, NULL));
   PetscCall(PetscOptionsReal("-geometric_radius", "Radius of the ball holding the regions (mm)", NULL, go->geo.radius, &go->geo.radius, NULL));
   PetscCall(PetscOptionsReal("-geometric_lambda", "Length scale of the exponential distance rule (mm)", NULL, go->geo.lambda, &go->geo.lambda, NULL));
+  PetscCall(PetscOptionsReal("-geometric_weight_lambda", "Log-normal weights exp(-d/lambda_w) 10^(sd z) with this length (mm); 0: uniform in [0.5, 1.5]", NULL, go->geo.weight_lambda, &go->geo.weight_lambda, NULL));
+  PetscCall(PetscOptionsReal("-geometric_weight_sd", "SD of log10 of the log-normal weights", NULL, go->geo.weight_sd, &go->geo.weight_sd, NULL));
   PetscOptionsEnd();
   if (!go->set) PetscFunctionReturn(0);
   PetscCheck(nset, comm, PETSC_ERR_ARG_WRONG, "missing option %s: give the number of regions, e.g. %s 68", nopt, nopt);

@@ -23,12 +23,16 @@ typedef struct {
 
 /* Random geometric network: N regions uniform in a ball of radius `radius` mm; a pair at
    distance d is linked with probability exp(-d/lambda) (the exponential distance rule
-   of Ercsey-Ravasz et al. 2013) and weight drawn uniformly in [0.5, 1.5]; tract lengths
-   are the Euclidean distances. */
+   of Ercsey-Ravasz et al. 2013); tract lengths are the Euclidean distances. Weights are
+   uniform in [0.5, 1.5], or, with weight_lambda > 0, log-normal around a decay with
+   distance, w = exp(-d/weight_lambda) 10^(weight_sd z), z ~ N(0, 1): the heavy-tailed,
+   length-dependent weights of diffusion-MRI connectomes (docs/connectomes.md). */
 typedef struct {
   PetscInt  n;
-  PetscReal radius; /* mm */
-  PetscReal lambda; /* mm */
+  PetscReal radius;        /* mm */
+  PetscReal lambda;        /* mm */
+  PetscReal weight_lambda; /* mm; 0: uniform weights */
+  PetscReal weight_sd;     /* log10 units */
 } NMGeometricParams;
 
 PETSC_EXTERN PetscErrorCode NMGenerateRing(MPI_Comm comm, const NMRingParams *p, PetscInt64 seed, NMConnectome *conn);

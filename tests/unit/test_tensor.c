@@ -19,7 +19,7 @@ static PetscReal signal(PetscInt node, PetscInt64 step)
 
 static void test_contraction(void **state)
 {
-  NMGeometricParams gp = {30, 40.0, 15.0};
+  NMGeometricParams gp = {30, 40.0, 15.0, 0.0, 0.0};
   NMConnectome      conn;
   NMDelayModel      dm;
   NMTensor          t;
