@@ -125,7 +125,7 @@ static void test_hopf_ring(void **state)
 
 static void test_rww2_nonsymmetric(void **state)
 {
-  NMGeometricParams gp = {150, 50.0, 20.0};
+  NMGeometricParams gp = {150, 50.0, 20.0, 0.0, 0.0};
   NMConnectome      conn;
   NMFixedPoints     lapack, scalapack;
   PetscReal        *W;
