@@ -3,11 +3,12 @@
    multishift Hessenberg QR algorithm of pdlahqr (Henry, Watkins & Dongarra, SIAM J. Sci.
    Comput. 24, 2002), eigenvalues only. Not pdhseqr: in ScaLAPACK 2.2.1 (Debian) its
    workspace query is too small (PDLAQR1 rejects LWORK, and the run then loops in PDTRORD)
-   and, given more workspace, it returns wrong eigenvalues (errors of 1e-2 of the spectral
-   radius on a 300 x 300 rWW Jacobian whose eigenvalue condition numbers are below 10),
+   and, given more workspace, it returns wrong eigenvalues (errors up to 0.15 of the
+   spectral radius on a 300 x 300 rWW Jacobian whose eigenvalue condition numbers are
+   below 8, from a Hessenberg form that is right),
    at one rank as at several; see Reference-ScaLAPACK issue #69 on its AED reordering.
    pdlahqr itself is right on P x 1 process grids (any block size >= 6) and on 1 x Q grids
-   with one block per process column, but wrong (errors of 1e-1 of the spectral radius)
+   with one block per process column, but wrong (errors up to 0.35 of the spectral radius)
    on grids of several process columns each holding several blocks: callers use P x 1
    grids (NMDistMatrixEigenvalues refuses others). */
 #include "analysis_dist_impl.h"
