@@ -70,7 +70,8 @@ static PetscInt compare_runs(NMFixedPoints a, NMFixedPoints b)
     PetscReal         maxre, maxre2, fr, fr2, rho;
     assert_int_equal(NMFixedPointsGetRoot(a, k, &x, &re, &im), 0);
     assert_int_equal(NMFixedPointsGetRoot(b, k, &x2, &re2, &im2), 0);
-    for (PetscInt i = 0; i < m; i++) assert_true(x[i] == x2[i]);
+    /* the same root (MUMPS and the reductions at several ranks need not repeat bitwise) */
+    for (PetscInt i = 0; i < m; i++) assert_near(x[i], x2[i], 1e-12 * (1 + PetscAbsReal(x[i])));
     rho = spectral_radius(m, re, im);
     assert_same_spectrum(m, re, im, re2, im2, 1e-10 * rho);
     assert_same_spectrum(m, re2, im2, re, im, 1e-10 * rho);
