@@ -12,25 +12,51 @@ PetscErrorCode NMDistGridCreate(MPI_Comm comm, NMDistGrid *grid)
   PetscCall(PetscNew(grid));
   (*grid)->comm = comm;
   (*grid)->nb   = 64;
+  PetscCall(PetscStrncpy((*grid)->name, "analyze", sizeof((*grid)->name)));
   PetscCallMPI(MPI_Comm_rank(comm, &(*grid)->rank));
   PetscCallMPI(MPI_Comm_size(comm, &(*grid)->size));
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode NMDistGridSetOptionsName(NMDistGrid grid, const char name[])
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscStrncpy(grid->name, name, sizeof(grid->name)));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMDistGridSetShape(NMDistGrid grid, PetscInt p, PetscInt q)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(!grid->setup, grid->comm, PETSC_ERR_ARG_WRONGSTATE, "the grid's shape is set before NMDistGridSetUp()");
+  grid->p = p;
+  grid->q = q;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMDistGridSetBlockSize(NMDistGrid grid, PetscInt nb)
+{
+  PetscFunctionBeginUser;
+  grid->nb = nb;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMDistGridSetFromOptions(NMDistGrid grid)
 {
-  char      shape[64] = "";
+  char      shape[64] = "", gridopt[80], blockopt[80];
   PetscBool set;
 
   PetscFunctionBeginUser;
-  PetscOptionsBegin(grid->comm, NULL, "Distributed (ScaLAPACK) analysis", "netmass");
-  PetscCall(PetscOptionsString("-analyze_grid", "BLACS process grid PxQ (P Q = ranks; default as square as possible)", NULL, shape, shape, sizeof(shape), &set));
-  PetscCall(PetscOptionsInt("-analyze_block", "Block size of the block-cyclic distribution (rows and columns)", NULL, grid->nb, &grid->nb, NULL));
+  PetscCall(PetscSNPrintf(gridopt, sizeof(gridopt), "-%s_grid", grid->name));
+  PetscCall(PetscSNPrintf(blockopt, sizeof(blockopt), "-%s_block", grid->name));
+  PetscOptionsBegin(grid->comm, NULL, "Distributed (ScaLAPACK) process grid", "netmass");
+  PetscCall(PetscOptionsString(gridopt, "BLACS process grid PxQ, P Q = ranks (default: as square as possible for -analyze_grid, Px1 for -fp_eig_grid)", NULL, shape, shape, sizeof(shape), &set));
+  PetscCall(PetscOptionsInt(blockopt, "Block size of the block-cyclic distribution, rows and columns (-fp_eig_block 0: from the problem size)", NULL, grid->nb, &grid->nb, NULL));
   PetscOptionsEnd();
   if (set) {
     int  p = 0, q = 0;
     char extra;
-    PetscCheck(sscanf(shape, "%dx%d%c", &p, &q, &extra) == 2 && p >= 1 && q >= 1, grid->comm, PETSC_ERR_ARG_WRONG, "-analyze_grid %s: give the process grid as PxQ with P, Q >= 1, e.g. -analyze_grid 2x2", shape);
+    PetscCheck(sscanf(shape, "%dx%d%c", &p, &q, &extra) == 2 && p >= 1 && q >= 1, grid->comm, PETSC_ERR_ARG_WRONG, "%s %s: give the process grid as PxQ with P, Q >= 1, e.g. %s 2x2", gridopt, shape, gridopt);
     grid->p = p;
     grid->q = q;
   }
@@ -48,8 +74,7 @@ PetscErrorCode NMDistGridSetUp(NMDistGrid grid)
     for (grid->p = (PetscInt)PetscSqrtReal((PetscReal)grid->size + 0.5); grid->size % grid->p; grid->p--) { }
     grid->q = grid->size / grid->p;
   }
-  PetscCheck(grid->p * grid->q == grid->size, grid->comm, PETSC_ERR_ARG_WRONG, "-analyze_grid %" PetscInt_FMT "x%" PetscInt_FMT " has %" PetscInt_FMT " processes but netmass runs on %d MPI ranks: give P x Q = %d (or leave -analyze_grid out)", grid->p, grid->q, grid->p * grid->q, (int)grid->size, (int)grid->size);
-  PetscCheck(grid->nb >= 1, grid->comm, PETSC_ERR_ARG_OUTOFRANGE, "-analyze_block %" PetscInt_FMT ": the block size must be >= 1 (default 64)", grid->nb);
+  PetscCheck(grid->p * grid->q == grid->size, grid->comm, PETSC_ERR_ARG_WRONG, "-%s_grid %" PetscInt_FMT "x%" PetscInt_FMT " has %" PetscInt_FMT " processes but netmass runs on %d MPI ranks: give P x Q = %d (or leave -%s_grid out)", grid->name, grid->p, grid->q, grid->p * grid->q, (int)grid->size, (int)grid->size, grid->name);
   Cblacs_pinfo(&me, &np); /* initialises the BLACS on first use */
   grid->handle    = Csys2blacs_handle(grid->comm);
   grid->ctxt      = grid->handle;
@@ -103,6 +128,7 @@ PetscErrorCode NMDistMatrixCreate(NMDistGrid grid, NMDistLayout layout, PetscInt
 
   PetscFunctionBeginUser;
   PetscCheck(grid->setup, grid->comm, PETSC_ERR_ARG_WRONGSTATE, "NMDistGridSetUp() first");
+  PetscCheck(grid->nb >= 1, grid->comm, PETSC_ERR_ARG_OUTOFRANGE, "-%s_block %" PetscInt_FMT ": the block size must be >= 1", grid->name, grid->nb);
   PetscCheck(m >= 1 && n >= 1, grid->comm, PETSC_ERR_ARG_OUTOFRANGE, "distributed matrix of %" PetscInt_FMT " x %" PetscInt_FMT ": both sizes must be >= 1", m, n);
   PetscCall(PetscNew(&A));
   A->grid   = grid;

@@ -8,6 +8,7 @@ struct _n_NMDistGrid {
   MPI_Comm    comm;
   PetscMPIInt rank, size;
   PetscInt    p, q, nb;    /* grid shape, block size */
+  char        name[32];    /* options -<name>_grid, -<name>_block */
   int         handle;      /* BLACS system handle of comm */
   int         ctxt;        /* the P x Q grid */
   int         ctxt_cols;   /* 1 x size: NM_DIST_COLUMNS */

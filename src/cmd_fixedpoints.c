@@ -23,6 +23,11 @@ PetscErrorCode NMCommandFixedPoints(MPI_Comm comm)
   PetscCall(NMCheckUnusedOptions(comm, "fixedpoints"));
   PetscCall(NMHelpRequested(&help));
   PetscCheck(subjects >= 0 && eps >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_subjects and -fp_perturb_eps must be >= 0");
+  {
+    PetscBool delay = PETSC_FALSE;
+    PetscCall(PetscOptionsGetBool(NULL, NULL, "-fp_delay_stability", &delay, NULL));
+    PetscCheck(!(delay && subjects > 0), comm, PETSC_ERR_SUP, "-fp_delay_stability is not available for cohorts (-fp_subjects %" PetscInt_FMT "): run it on one subject's network", subjects);
+  }
   if (!help && subjects > 0) {
     PetscLogDouble t0, t1;
     PetscCheck(out[0], comm, PETSC_ERR_ARG_WRONG, "missing option -o: give the output HDF5 file, e.g. -o fp.h5");

@@ -1,9 +1,17 @@
 #pragma once
 /* The fixed-point search's internals (fixedpoint_snes.c, fixedpoint_stability.c). */
+#include <netmass/analysis_dist.h>
 #include <netmass/fixedpoint.h>
 #include <netmass/integrator.h>
 #include <netmass/model.h>
 #include <netmass/simulator.h>
+
+typedef enum {
+  NM_FP_EIG_AUTO,
+  NM_FP_EIG_DGEEV,
+  NM_FP_EIG_SCALAPACK
+} NMFPEigMethod;
+extern const char *const NMFPEigMethods[];
 
 struct _n_NMFixedPoints {
   MPI_Comm           comm;
@@ -42,6 +50,17 @@ struct _n_NMFixedPoints {
   PetscInt           dyn_starts, dyn_class; /* class: 0 monostable, 1 multistable, 2 unsteady */
   PetscReal          dyn_dt, dyn_t[2], dyn_tol, dyn_period_tol, *dyn;
   NMIntegratorType   dyn_integrator;
+  /* eigenvalues (fixedpoint_stability*.c): dgeev on rank 0, or ScaLAPACK over the ranks of
+     comm (-fp_eig, -fp_eig_scalapack_threshold) on the BLACS grid eig_grid */
+  NMFPEigMethod      eig_method;
+  PetscInt           eig_threshold;
+  NMDistGrid         eig_grid;
+  /* delay characteristic roots (fixedpoint_delay.c): collocation intervals, largest
+     generator, roots kept per equilibrium; results nroots x (4 + 2 delay_nroots): class,
+     unstable roots, max Re lambda, frequency (Hz), then the rightmost roots' re and im */
+  PetscBool          delay_check;
+  PetscInt           delay_points, delay_max_size, delay_nroots;
+  PetscReal         *delay;
 };
 
 void           NMFPStartDense(NMFixedPoints f, PetscInt s, PetscReal x[]);
@@ -53,4 +72,12 @@ PetscErrorCode NMFPRelaxStart(NMFixedPoints f, PetscReal x[]);
 PetscErrorCode NMFixedPointsWriteBranches(NMFixedPoints f, void *file);
 
 PetscErrorCode NMFPJacobianRows(NMFixedPoints f, const PetscReal x[], PetscInt g, PetscReal row[]);
+PetscErrorCode NMFPJacobianParts(NMFixedPoints f, const PetscReal x[], PetscInt g, PetscReal local[], PetscReal row[]);
+/* -fp_delay_stability (fixedpoint_delay.c): the rightmost characteristic roots of the
+   linearisation with the network's delays at every root */
+PetscErrorCode NMFixedPointsDelayStability(NMFixedPoints f);
+PetscErrorCode NMFixedPointsWriteDelayStability(NMFixedPoints f, NMFile file);
 PetscErrorCode NMFixedPointsStability(NMFixedPoints f);
+/* Eigenvalues of the Jacobian at x (f->c set for x) by ScaLAPACK over f->eig_grid, on
+   every rank, unsorted. */
+PetscErrorCode NMFPEigenvaluesDist(NMFixedPoints f, const PetscReal x[], PetscReal re[], PetscReal im[]);

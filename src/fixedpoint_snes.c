@@ -36,6 +36,10 @@ PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp)
   f->dyn_tol        = 1e-3;
   f->dyn_period_tol = 0.1;
   f->dyn_integrator = NM_INTEGRATOR_HEUN;
+  f->eig_threshold  = 5000;
+  f->delay_points   = 16;
+  f->delay_max_size = 4000;
+  f->delay_nroots   = 6;
   *fp         = f;
   PetscFunctionReturn(0);
 }
@@ -60,7 +64,9 @@ PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp)
   PetscCall(PetscFree(f->pts)); /* allocated and grown separately, so freed separately */
   PetscCall(PetscFree(f->special));
   PetscCall(PetscFree(f->dyn));
+  PetscCall(PetscFree(f->delay));
   PetscCall(NMSimulatorDestroy(&f->sim));
+  PetscCall(NMDistGridDestroy(&f->eig_grid));
   PetscCall(PetscFree(*fp));
   PetscFunctionReturn(0);
 }
@@ -99,7 +105,27 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCall(PetscOptionsEnum("-fp_dynamics_integrator", "Integrator of the dynamics check", NULL, NMIntegratorTypes, (PetscEnum)f->dyn_integrator, (PetscEnum *)&f->dyn_integrator, NULL));
   PetscCall(PetscOptionsReal("-fp_max_step", "Largest Newton step, max norm (0: none; default half the box width times the state scale)", NULL, f->max_step, &f->max_step, &maxset));
   PetscCall(PetscOptionsReal("-fp_merge_tol", "Roots closer than this (scaled max norm) are one root", NULL, f->merge, &f->merge, NULL));
+  PetscCall(PetscOptionsEnum("-fp_eig", "Eigenvalues at the roots: auto (ScaLAPACK for large problems on several ranks), dgeev (LAPACK on rank 0), scalapack", NULL, NMFPEigMethods, (PetscEnum)f->eig_method, (PetscEnum *)&f->eig_method, NULL));
+  PetscCall(PetscOptionsInt("-fp_eig_scalapack_threshold", "-fp_eig auto: ScaLAPACK from this many unknowns on when the problem has more than one rank (0: always)", NULL, f->eig_threshold, &f->eig_threshold, NULL));
+  PetscCall(PetscOptionsBool("-fp_delay_stability", "Also the stability with the network's delays: rightmost roots of the delay characteristic equation", NULL, f->delay_check, &f->delay_check, NULL));
+  PetscCall(PetscOptionsInt("-fp_delay_points", "Chebyshev collocation intervals on [-max delay, 0] of the delay check", NULL, f->delay_points, &f->delay_points, NULL));
+  PetscCall(PetscOptionsInt("-fp_delay_max_size", "Largest discretised delay generator (unknowns x (points + 1)) the delay check builds", NULL, f->delay_max_size, &f->delay_max_size, NULL));
+  PetscCall(PetscOptionsInt("-fp_delay_roots", "Rightmost characteristic roots written per equilibrium", NULL, f->delay_nroots, &f->delay_nroots, NULL));
   PetscOptionsEnd();
+  PetscCheck(f->delay_points >= 2 && f->delay_max_size >= 1 && f->delay_nroots >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_delay_points must be >= 2, -fp_delay_max_size and -fp_delay_roots >= 1");
+  PetscCheck(f->eig_threshold >= 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_eig_scalapack_threshold %" PetscInt_FMT " must be >= 0", f->eig_threshold);
+  /* the process grid of the ScaLAPACK eigenvalues: -fp_eig_grid Px1 (all ranks in one
+     process column: pdlahqr is wrong on more), -fp_eig_block (default 0: chosen at SetUp
+     from the problem's size) */
+  PetscCall(NMDistGridCreate(f->comm, &f->eig_grid));
+  PetscCall(NMDistGridSetOptionsName(f->eig_grid, "fp_eig"));
+  {
+    PetscMPIInt size;
+    PetscCallMPI(MPI_Comm_size(f->comm, &size));
+    PetscCall(NMDistGridSetShape(f->eig_grid, size, 1));
+  }
+  PetscCall(NMDistGridSetBlockSize(f->eig_grid, 0));
+  PetscCall(NMDistGridSetFromOptions(f->eig_grid));
   PetscCheck(f->relax >= 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_start_relax %g s must be >= 0", (double)f->relax);
   PetscCheck(f->relax_dt > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_start_relax_dt %g s must be positive", (double)f->relax_dt);
   PetscCheck(f->starts >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_starts %" PetscInt_FMT " must be >= 1", f->starts);
@@ -193,21 +219,21 @@ static PetscErrorCode NMFPResidual(SNES snes, Vec X, Vec F, void *ctx)
   PetscFunctionReturn(0);
 }
 
-/* Block (g, j) of dF/dX: df/dx on the diagonal, plus df/du G W[g,j] dc/dx_j for every
-   emitter j (the self-connection included). */
-PetscErrorCode NMFPJacobianRows(NMFixedPoints f, const PetscReal x[], PetscInt g, PetscReal row[])
+/* Row block g of dF/dX in two parts: the node's own df/dx (ns x ns, `local`, which
+   carries no delay: the node's self term included) and the coupling blocks
+   df/du G W[g,j] dc/dx_j of every emitter j, the self-connection included (ns x N, `row`,
+   the part delayed by the tracts). */
+PetscErrorCode NMFPJacobianParts(NMFixedPoints f, const PetscReal x[], PetscInt g, PetscReal local[], PetscReal row[])
 {
   const NMModelType *m = f->model;
   const PetscInt     ns = m->nstate, nc = m->ncoupling, N = f->n * ns;
-  PetscReal          u[16], A[256], B[256], C[256];
+  PetscReal          u[16], B[256], C[256];
 
   PetscFunctionBegin;
   NMFPInput(f, g, u);
   PetscCall(PetscArrayzero(row, ns * N));
-  m->jacobian(m->ctx, x + g * ns, u, f->G * f->rowsum[g], f->theta + g * m->nparam, A);
+  m->jacobian(m->ctx, x + g * ns, u, f->G * f->rowsum[g], f->theta + g * m->nparam, local);
   m->input_jacobian(m->ctx, x + g * ns, u, f->theta + g * m->nparam, B);
-  for (PetscInt a = 0; a < ns; a++)
-    for (PetscInt b = 0; b < ns; b++) row[a * N + g * ns + b] = A[a * ns + b];
   for (PetscInt j = 0; j < f->n; j++) {
     PetscReal w = f->W[g * f->n + j];
     if (w == 0) continue;
@@ -219,6 +245,19 @@ PetscErrorCode NMFPJacobianRows(NMFixedPoints f, const PetscReal x[], PetscInt g
         row[a * N + j * ns + b] += f->G * w * v;
       }
   }
+  PetscFunctionReturn(0);
+}
+
+/* Block row g of dF/dX: both parts of NMFPJacobianParts summed. */
+PetscErrorCode NMFPJacobianRows(NMFixedPoints f, const PetscReal x[], PetscInt g, PetscReal row[])
+{
+  const PetscInt ns = f->model->nstate, N = f->n * ns;
+  PetscReal      A[256];
+
+  PetscFunctionBegin;
+  PetscCall(NMFPJacobianParts(f, x, g, A, row));
+  for (PetscInt a = 0; a < ns; a++)
+    for (PetscInt b = 0; b < ns; b++) row[a * N + g * ns + b] += A[a * ns + b];
   PetscFunctionReturn(0);
 }
 
@@ -511,6 +550,7 @@ PetscErrorCode NMFixedPointsSolve(NMFixedPoints f)
   }
   f->exhausted = (PetscBool)(idle >= f->patience);
   PetscCall(NMFixedPointsStability(f));
+  if (f->delay_check) PetscCall(NMFixedPointsDelayStability(f));
   if (f->dynamics) PetscCall(NMFixedPointsDynamics(f));
   if (f->cont) PetscCall(NMFixedPointsContinue(f));
   PetscFunctionReturn(0);

@@ -63,24 +63,72 @@ static int NMCompareEig(const void *a, const void *b)
   return (x[1] < y[1]) - (x[1] > y[1]);
 }
 
-/* The dense Jacobian at each root, gathered on rank 0, and its eigenvalues by LAPACK's
-   dgeev; every rank keeps the roots and eigenvalues. */
+/* Sort m eigenvalues by decreasing real part, then decreasing imaginary part; pairs is
+   2 m workspace. */
+static void NMFPSortEigenvalues(PetscInt m, PetscReal re[], PetscReal im[], PetscReal pairs[])
+{
+  for (PetscInt i = 0; i < m; i++) {
+    pairs[2 * i]     = re[i];
+    pairs[2 * i + 1] = im[i];
+  }
+  qsort(pairs, (size_t)m, 2 * sizeof(PetscReal), NMCompareEig);
+  for (PetscInt i = 0; i < m; i++) {
+    re[i] = pairs[2 * i];
+    im[i] = pairs[2 * i + 1];
+  }
+}
+
+const char *const NMFPEigMethods[] = {"auto", "dgeev", "scalapack", "NMFPEigMethod", "NM_FP_EIG_", NULL};
+
+/* The smallest and largest block of the ScaLAPACK path: pdlahqr needs at least 6; 64
+   is the analysis' default. */
+#define NM_FP_EIG_MIN_BLOCK 6
+#define NM_FP_EIG_MAX_BLOCK 64
+
+/* Whether the eigenvalues of the m x m Jacobians are computed by ScaLAPACK, and its grid
+   set up if so. auto: when comm has more than one rank, m >= -fp_eig_scalapack_threshold,
+   and every process row and column of the grid can hold a block of >= 6 rows and
+   columns (the automatic block size, m / max(P, Q) within [6, 64], gives each one then;
+   a rank without a block works too, tested, but does nothing). */
+static PetscErrorCode NMFPEigUseScaLAPACK(NMFixedPoints f, PetscInt m, PetscBool *use)
+{
+  PetscMPIInt size;
+  PetscInt    p, q, nb;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(f->comm, &size));
+  *use = (PetscBool)(f->eig_method == NM_FP_EIG_SCALAPACK || (f->eig_method == NM_FP_EIG_AUTO && size > 1 && m >= f->eig_threshold));
+  if (!*use) PetscFunctionReturn(0);
+  PetscCall(NMDistGridSetUp(f->eig_grid));
+  PetscCall(NMDistGridGetShape(f->eig_grid, &p, &q, &nb));
+  if (f->eig_method == NM_FP_EIG_AUTO && m < NM_FP_EIG_MIN_BLOCK * PetscMax(p, q)) *use = PETSC_FALSE;
+  if (nb == 0) PetscCall(NMDistGridSetBlockSize(f->eig_grid, PetscMin(NM_FP_EIG_MAX_BLOCK, PetscMax(NM_FP_EIG_MIN_BLOCK, m / PetscMax(p, q)))));
+  PetscFunctionReturn(0);
+}
+
+/* The eigenvalues of the Jacobian at each root, sorted by decreasing real part, on every
+   rank. Small problems: the dense Jacobian gathered on rank 0 and LAPACK's dgeev. Large
+   problems spread over several ranks (NMFPEigUseScaLAPACK): each rank evaluates the rows
+   of its blocks of the block-cyclic layout and ScaLAPACK computes the eigenvalues
+   together; no rank holds the dense matrix. */
 PetscErrorCode NMFixedPointsStability(NMFixedPoints f)
 {
   const PetscInt   ns = f->model->nstate, m = f->n * ns, nl = (f->rend - f->rstart) * ns;
-  PetscMPIInt      size, rank, *counts, *displs;
-  PetscReal       *rows, *J = NULL, *pairs;
+  PetscMPIInt      size, rank, *counts = NULL, *displs = NULL;
+  PetscReal       *rows = NULL, *J = NULL, *pairs;
   const PetscReal *x;
+  PetscBool        dist = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(f->comm, &size));
   PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
+  PetscCall(NMFPEigUseScaLAPACK(f, m, &dist));
   PetscCall(PetscFree3(f->roots, f->re, f->im));
   PetscCall(PetscMalloc3(f->nroots * m + 1, &f->roots, f->nroots * m + 1, &f->re, f->nroots * m + 1, &f->im));
-  PetscCall(PetscMalloc3(nl * m + 1, &rows, size, &counts, size, &displs));
   PetscCall(PetscMalloc1(2 * m, &pairs));
-  {
+  if (!dist) {
     PetscMPIInt mine = (PetscMPIInt)(nl * m);
+    PetscCall(PetscMalloc3(nl * m + 1, &rows, size, &counts, size, &displs));
     PetscCallMPI(MPI_Gather(&mine, 1, MPI_INT, counts, 1, MPI_INT, 0, f->comm));
     if (!rank) {
       displs[0] = 0;
@@ -88,31 +136,29 @@ PetscErrorCode NMFixedPointsStability(NMFixedPoints f)
       PetscCall(PetscMalloc1(m * m, &J));
     }
   }
+  PetscCall(PetscLogEventBegin(NM_EVENT_FPEigenvalues, 0, 0, 0, 0));
   for (PetscInt k = 0; k < f->nroots; k++) {
+    PetscReal *re = f->re + k * m, *im = f->im + k * m;
     PetscCall(VecScatterBegin(f->toall, f->rootvecs[k], f->Xall, INSERT_VALUES, SCATTER_FORWARD));
     PetscCall(VecScatterEnd(f->toall, f->rootvecs[k], f->Xall, INSERT_VALUES, SCATTER_FORWARD));
     PetscCall(VecGetArrayRead(f->Xall, &x));
     PetscCall(PetscArraycpy(f->roots + k * m, x, m));
     for (PetscInt j = 0; j < f->n; j++) f->model->coupling(f->model->ctx, x + j * ns, f->theta + j * f->model->nparam, f->c + j * f->model->ncoupling);
-    for (PetscInt g = f->rstart; g < f->rend; g++) PetscCall(NMFPJacobianRows(f, x, g, rows + (g - f->rstart) * ns * m));
-    PetscCall(VecRestoreArrayRead(f->Xall, &x));
-    PetscCallMPI(MPI_Gatherv(rows, (PetscMPIInt)(nl * m), MPIU_REAL, J, counts, displs, MPIU_REAL, 0, f->comm));
-    if (!rank) {
-      lapack_int info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', (lapack_int)m, J, (lapack_int)m, f->re + k * m, f->im + k * m, NULL, 1, NULL, 1);
-      PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK dgeev failed (info %d) at root %" PetscInt_FMT, (int)info, k);
-      for (PetscInt i = 0; i < m; i++) {
-        pairs[2 * i]     = f->re[k * m + i];
-        pairs[2 * i + 1] = f->im[k * m + i];
-      }
-      qsort(pairs, (size_t)m, 2 * sizeof(PetscReal), NMCompareEig);
-      for (PetscInt i = 0; i < m; i++) {
-        f->re[k * m + i] = pairs[2 * i];
-        f->im[k * m + i] = pairs[2 * i + 1];
+    if (dist) PetscCall(NMFPEigenvaluesDist(f, x, re, im));
+    else {
+      for (PetscInt g = f->rstart; g < f->rend; g++) PetscCall(NMFPJacobianRows(f, x, g, rows + (g - f->rstart) * ns * m));
+      PetscCallMPI(MPI_Gatherv(rows, (PetscMPIInt)(nl * m), MPIU_REAL, J, counts, displs, MPIU_REAL, 0, f->comm));
+      if (!rank) {
+        lapack_int info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', (lapack_int)m, J, (lapack_int)m, re, im, NULL, 1, NULL, 1);
+        PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "LAPACK dgeev failed (info %d) at root %" PetscInt_FMT, (int)info, k);
       }
     }
-    PetscCallMPI(MPI_Bcast(f->re + k * m, (PetscMPIInt)m, MPIU_REAL, 0, f->comm));
-    PetscCallMPI(MPI_Bcast(f->im + k * m, (PetscMPIInt)m, MPIU_REAL, 0, f->comm));
+    PetscCall(VecRestoreArrayRead(f->Xall, &x));
+    if (!rank) NMFPSortEigenvalues(m, re, im, pairs);
+    PetscCallMPI(MPI_Bcast(re, (PetscMPIInt)m, MPIU_REAL, 0, f->comm));
+    PetscCallMPI(MPI_Bcast(im, (PetscMPIInt)m, MPIU_REAL, 0, f->comm));
   }
+  PetscCall(PetscLogEventEnd(NM_EVENT_FPEigenvalues, 0, 0, 0, 0));
   PetscCall(PetscFree3(rows, counts, displs));
   PetscCall(PetscFree(pairs));
   PetscCall(PetscFree(J));
@@ -131,6 +177,10 @@ PetscErrorCode NMFixedPointsView(NMFixedPoints f, PetscViewer viewer)
     PetscReal         maxre, freq;
     PetscCall(NMFixedPointClassify(m, f->re + k * m, f->im + k * m, &cls, &unstable, &maxre, &freq));
     PetscCall(PetscViewerASCIIPrintf(viewer, "  root %" PetscInt_FMT ": %s, %" PetscInt_FMT " unstable directions, max Re lambda %.4g, leading frequency %.4g Hz\n", k, NMFixedPointClasses[cls], unstable, (double)maxre, (double)freq));
+    if (f->delay_check) {
+      const PetscReal *d = f->delay + k * (4 + 2 * f->delay_nroots);
+      PetscCall(PetscViewerASCIIPrintf(viewer, "    with delays: %s, %" PetscInt_FMT " unstable roots, max Re lambda %.4g, frequency %.4g Hz\n", NMFixedPointClasses[(PetscInt)d[0]], (PetscInt)d[1], (double)d[2], (double)d[3]));
+    }
   }
   for (PetscInt k = 0; k < f->nspecial; k++) {
     if (f->special[5 * k] == 0) PetscCall(PetscViewerASCIIPrintf(viewer, "  fold at %s = %.10g\n", f->cont_param, (double)f->special[5 * k + 2]));
@@ -144,7 +194,7 @@ PetscErrorCode NMFixedPointsView(NMFixedPoints f, PetscViewer viewer)
   }
   if (f->exhausted) PetscCall(PetscViewerASCIIPrintf(viewer, "  stopped: %" PetscInt_FMT " consecutive starts found nothing new (the set is not proven complete)\n", f->patience));
   else PetscCall(PetscViewerASCIIPrintf(viewer, "  stopped after all %" PetscInt_FMT " starts; more starts may find more roots\n", f->starts));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "  stability is that of the delay-free system\n"));
+  PetscCall(PetscViewerASCIIPrintf(viewer, f->delay_check ? "  stability of the delay-free system, and with the network's mean delays (-fp_delay_stability)\n" : "  stability is that of the delay-free system (-fp_delay_stability checks it with the delays)\n"));
   PetscFunctionReturn(0);
 }
 
@@ -172,6 +222,7 @@ PetscErrorCode NMFixedPointsWrite(NMFixedPoints f, const char path[])
     /* small results: rank 0 writes every row */
     PetscCall(NMFileWriteReal(file, "roots", 3, rdims, rnames, NULL, 0, rank ? 0 : R, f->roots));
     PetscCall(NMFixedPointsWriteStability(f->comm, file, "root", R, m, f->re, f->im));
+    if (f->delay_check) PetscCall(NMFixedPointsWriteDelayStability(f, file));
   }
   if (f->cont) PetscCall(NMFixedPointsWriteBranches(f, file));
   if (f->dynamics) {

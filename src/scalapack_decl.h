@@ -28,4 +28,9 @@ void pdtran_(const int *m, const int *n, const double *alpha, const double *a, c
 /* ScaLAPACK drivers */
 void pdsyevr_(const char *jobz, const char *range, const char *uplo, const int *n, double *a, const int *ia, const int *ja, const int *desca, const double *vl, const double *vu, const int *il, const int *iu, int *m, int *nz, double *w, double *z, const int *iz, const int *jz, const int *descz, double *work, const int *lwork, int *iwork, const int *liwork, int *info);
 void pdgesvd_(const char *jobu, const char *jobvt, const int *m, const int *n, double *a, const int *ia, const int *ja, const int *desca, double *s, double *u, const int *iu, const int *ju, const int *descu, double *vt, const int *ivt, const int *jvt, const int *descvt, double *work, const int *lwork, int *info);
+/* Nonsymmetric eigenvalues: Hessenberg reduction, then the multishift Hessenberg QR
+   algorithm of PDLAHQR (Henry, Watkins & Dongarra; square blocks of at least 6; the
+   logical arguments are Fortran LOGICALs, 0 = .FALSE.). */
+void pdgehrd_(const int *n, const int *ilo, const int *ihi, double *a, const int *ia, const int *ja, const int *desca, double *tau, double *work, const int *lwork, int *info);
+void pdlahqr_(const int *wantt, const int *wantz, const int *n, const int *ilo, const int *ihi, double *a, const int *desca, double *wr, double *wi, const int *iloz, const int *ihiz, double *z, const int *descz, double *work, const int *lwork, int *iwork, const int *ilwork, int *info);
 void pdposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *ia, const int *ja, const int *desca, double *b, const int *ib, const int *jb, const int *descb, int *info);

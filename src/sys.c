@@ -7,6 +7,7 @@
 PetscLogEvent NM_EVENT_FileWrite, NM_EVENT_FileRead, NM_EVENT_Import, NM_EVENT_Generate, NM_EVENT_Preprocess;
 PetscLogEvent NM_EVENT_Integrate, NM_EVENT_Contract, NM_EVENT_Exchange, NM_EVENT_NodeStep, NM_EVENT_Monitor;
 PetscLogEvent NM_EVENT_InferEncoders, NM_EVENT_InferGenerative;
+PetscLogEvent NM_EVENT_FPEigenvalues, NM_EVENT_FPDelayRoots;
 
 static PetscBool nm_error_collective = PETSC_FALSE;
 static PetscBool nm_traceback        = PETSC_FALSE;
@@ -98,6 +99,8 @@ PetscErrorCode NMInitialize(int *argc, char ***argv, const char command[], const
   PetscCall(PetscLogEventRegister("NMMonitor", classid, &NM_EVENT_Monitor));
   PetscCall(PetscLogEventRegister("NMInferEncoders", classid, &NM_EVENT_InferEncoders));
   PetscCall(PetscLogEventRegister("NMInferGenerative", classid, &NM_EVENT_InferGenerative));
+  PetscCall(PetscLogEventRegister("NMFPEigenvalues", classid, &NM_EVENT_FPEigenvalues));
+  PetscCall(PetscLogEventRegister("NMFPDelayRoots", classid, &NM_EVENT_FPDelayRoots));
   PetscFunctionReturn(0);
 }
 

@@ -24,8 +24,18 @@ typedef enum {
 } NMDistLayout;
 
 /* The process grid: P x Q as square as possible for the ranks of comm (-analyze_grid PxQ
-   to force; P Q must equal the rank count), blocks of -analyze_block (64) rows/columns. */
+   to force; P Q must equal the rank count), blocks of -analyze_block (64) rows/columns.
+   The BLACS/ScaLAPACK layer is shared with the fixed points' distributed eigenvalues. */
 PETSC_EXTERN PetscErrorCode NMDistGridCreate(MPI_Comm comm, NMDistGrid *grid);
+/* Options -<name>_grid and -<name>_block instead of -analyze_grid, -analyze_block (the
+   fixed points' eigenvalues use "fp_eig"); before SetFromOptions. */
+PETSC_EXTERN PetscErrorCode NMDistGridSetOptionsName(NMDistGrid grid, const char name[]);
+/* The default shape P x Q (P Q = ranks) instead of the squarest; -<name>_grid overrides
+   it. Before SetUp. */
+PETSC_EXTERN PetscErrorCode NMDistGridSetShape(NMDistGrid grid, PetscInt p, PetscInt q);
+/* The block size (default 64): before SetFromOptions it is the default of -<name>_block;
+   matrices created afterwards use it. */
+PETSC_EXTERN PetscErrorCode NMDistGridSetBlockSize(NMDistGrid grid, PetscInt nb);
 PETSC_EXTERN PetscErrorCode NMDistGridSetFromOptions(NMDistGrid grid);
 PETSC_EXTERN PetscErrorCode NMDistGridSetUp(NMDistGrid grid);
 PETSC_EXTERN PetscErrorCode NMDistGridGetShape(NMDistGrid grid, PetscInt *p, PetscInt *q, PetscInt *nb);
@@ -51,6 +61,13 @@ PETSC_EXTERN PetscErrorCode NMDistMatrixReadSeries(NMDistMatrix series, NMFile f
    S x n x q dataset, or as an n x q dataset (s < 0); collective, each rank writing its
    rows in one hyperslab write. */
 PETSC_EXTERN PetscErrorCode NMDistMatrixWriteRows(NMDistMatrix mat, NMDataset ds, PetscInt s);
+/* The eigenvalues of the square NM_DIST_GRID matrix a (overwritten): real and imaginary
+   parts, n each, on every rank, unsorted (complex pairs adjacent, positive imaginary part
+   first). Hessenberg reduction (pdgehrd) and the multishift Hessenberg QR algorithm
+   (pdlahqr, eigenvalues only; not pdhseqr, wrong in ScaLAPACK 2.2.1, see
+   src/analysis_dist_eig.c); the block size must be >= 6 and the grid P x 1 (pdlahqr
+   is wrong on grids of several process columns). */
+PETSC_EXTERN PetscErrorCode NMDistMatrixEigenvalues(NMDistMatrix a, PetscReal wr[], PetscReal wi[]);
 /* Every value finite, no region constant; collective error naming the first bad region. */
 PETSC_EXTERN PetscErrorCode NMDistSeriesCheck(NMDistMatrix series, const char what[]);
 

@@ -37,6 +37,10 @@ PETSC_EXTERN PetscErrorCode NMFixedPointsGetSpecialPoints(NMFixedPoints fp, Pets
    2 unsteady, root reached or -1, period in s, spread) and the network's class
    (0 monostable, 1 multistable, 2 unsteady). */
 PETSC_EXTERN PetscErrorCode NMFixedPointsGetDynamics(NMFixedPoints fp, PetscInt *nstarts, const PetscReal **per_start, PetscInt *cls);
+/* After -fp_delay_stability: per root 4 + 2 K values: class with the delays, unstable
+   characteristic roots, max Re lambda, frequency (Hz) of the rightmost root, then the
+   real and the imaginary parts of the K (-fp_delay_roots) rightmost roots. */
+PETSC_EXTERN PetscErrorCode NMFixedPointsGetDelayStability(NMFixedPoints fp, const PetscReal **delay);
 /* For tests: the residual and the analytic Jacobian of the network at X. */
 PETSC_EXTERN PetscErrorCode NMFixedPointsGetSNES(NMFixedPoints fp, SNES *snes);
 

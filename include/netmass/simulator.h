@@ -39,6 +39,10 @@ PETSC_EXTERN PetscErrorCode NMSimulatorGetModel(NMSimulator sim, const NMModelTy
 /* After SetUp: the network the options describe, for other engines (fixed points):
    parameters of all nodes (n x nparam, row-major) and the global coupling G. */
 PETSC_EXTERN PetscErrorCode NMSimulatorGetNetwork(NMSimulator sim, const NMModelType **model, NMConnectome *conn, const PetscReal **theta, PetscReal *G);
+/* After SetUp: the mean delay (s) of every edge, n x n like the weights (0 where there is
+   no edge), of the configured kernel (-delay, -velocity, ...; NMDelayKernelMean: d/v for
+   a single velocity, the kernel's mean for distributed ones, dt for -delay instant). */
+PETSC_EXTERN PetscErrorCode NMSimulatorGetMeanDelays(NMSimulator sim, PetscReal tau[]);
 /* Integrate and write the monitors to `path` (atomically). A state that becomes NaN or
    Inf stops the run with an error naming the step and node; the output written so far
    is kept, marked incomplete (attribute complete = 0). */

@@ -12,6 +12,8 @@ PETSC_EXTERN PetscLogEvent NM_EVENT_Integrate, NM_EVENT_Contract, NM_EVENT_Excha
 /* The inference engine's phases: both encoders (forward and backward) and the generative
    part of the ELBO (all samples, forward and backward); GEMM flops are logged. */
 PETSC_EXTERN PetscLogEvent NM_EVENT_InferEncoders, NM_EVENT_InferGenerative;
+/* The fixed points' eigenvalues (dgeev or ScaLAPACK) and the delay characteristic roots. */
+PETSC_EXTERN PetscLogEvent NM_EVENT_FPEigenvalues, NM_EVENT_FPDelayRoots;
 
 /* Initialise PETSc for `command` with `help` as the -help header, install netmass's
    error handler and register the log events. */

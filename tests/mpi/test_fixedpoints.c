@@ -18,22 +18,11 @@
 #include <netmass/generators.h>
 #include <netmass/model.h>
 #include <netmass/sys.h>
+#include "fp_test.h"
 
 #ifndef NM_SOURCE_INPUTS
   #error "NM_SOURCE_INPUTS (the source tree's inputs/ folder) must be defined"
 #endif
-
-static NMFixedPoints solve(const char opts[])
-{
-  NMFixedPoints fp;
-  assert_int_equal(PetscOptionsClear(NULL), 0);
-  assert_int_equal(PetscOptionsInsertString(NULL, opts), 0);
-  assert_int_equal(NMFixedPointsCreate(PETSC_COMM_WORLD, &fp), 0);
-  assert_int_equal(NMFixedPointsSetFromOptions(fp), 0);
-  assert_int_equal(NMFixedPointsSolve(fp), 0);
-  assert_int_equal(PetscOptionsClear(NULL), 0);
-  return fp;
-}
 
 /* Roots of dS/dt of one uncoupled pMFM node in [0, 1] by a fine sign scan and bisection. */
 static PetscInt scan_pmfm(PetscReal w, PetscReal io, PetscReal roots[])
@@ -100,7 +89,7 @@ static void test_pmfm_node(void **state)
     PetscReal     scan[8], found[8];
     PetscInt      nscan = scan_pmfm(cases[c].w, cases[c].io, scan), nroots, size;
     snprintf(opts, sizeof(opts), "-model pmfm -pmfm_w %g -pmfm_I_o %g -connectome_type none -connectome_n 1 -fp_box 0,1 -fp_deflation_shift 100", (double)cases[c].w, (double)cases[c].io);
-    fp = solve(opts);
+    fp = nm_fp_solve(opts);
     assert_int_equal(NMFixedPointsGetRoots(fp, &nroots, &size), 0);
     assert_int_equal(nscan, cases[c].count);
     assert_int_equal(nroots, cases[c].count);
@@ -131,7 +120,7 @@ static void test_bistable_product(void **state)
   (void)state;
   assert_int_equal(scan_pmfm(1.5, 0.295, scan), 3);
   snprintf(opts, sizeof(opts), "-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n %d -fp_box 0,1 -fp_starts 10000 -fp_patience 10000 -fp_deflation_shift 100 -fp_max_solves %d", (int)N, N == 4 ? 300 : 120);
-  fp = solve(opts);
+  fp = nm_fp_solve(opts);
   assert_int_equal(NMFixedPointsGetRoots(fp, &nroots, &size), 0);
   assert_int_equal(nroots, expect);
   for (PetscInt k = 0; k < nroots; k++) {
@@ -150,10 +139,10 @@ static void test_bistable_product(void **state)
   assert_int_equal(NMFixedPointsDestroy(&fp), 0);
   if (N != 4) return;
   /* the same budget of 81 solves, with and without deflation */
-  fp = solve("-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n 4 -fp_box 0,1 -fp_starts 10000 -fp_patience 10000 -fp_deflation_shift 100 -fp_max_solves 81");
+  fp = nm_fp_solve("-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n 4 -fp_box 0,1 -fp_starts 10000 -fp_patience 10000 -fp_deflation_shift 100 -fp_max_solves 81");
   assert_int_equal(NMFixedPointsGetRoots(fp, &with, &size), 0);
   assert_int_equal(NMFixedPointsDestroy(&fp), 0);
-  fp = solve("-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n 4 -fp_box 0,1 -fp_starts 10000 -fp_patience 10000 -fp_max_solves 81 -fp_deflation 0");
+  fp = nm_fp_solve("-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n 4 -fp_box 0,1 -fp_starts 10000 -fp_patience 10000 -fp_max_solves 81 -fp_deflation 0");
   assert_int_equal(NMFixedPointsGetRoots(fp, &without, &size), 0);
   assert_int_equal(NMFixedPointsDestroy(&fp), 0);
   print_message("  81 solves: %d roots with deflation, %d with plain restarts\n", (int)with, (int)without);
@@ -175,14 +164,9 @@ static void test_hopf_network(void **state)
   assert_int_equal(NMGenerateRing(PETSC_COMM_WORLD, &rp, 1, &conn), 0);
   assert_int_equal(NMConnectomeSave(conn, "fp_ring8.h5"), 0);
   assert_int_equal(NMConnectomeGetArrays(conn, &W, NULL, NULL), 0);
-  for (int i = 0; i < 8; i++) {
-    PetscReal deg = 0;
-    for (int j = 0; j < 8; j++) deg += W[i * 8 + j];
-    for (int j = 0; j < 8; j++) L[i * 8 + j] = (i == j ? deg : 0) - W[i * 8 + j];
-  }
-  assert_int_equal(LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'N', 'U', 8, L, 8, mu), 0);
+  nm_laplacian_spectrum(8, W, L, mu);
   snprintf(opts, sizeof(opts), "-model hopf -hopf_a %g -hopf_f %g -G %g -connectome fp_ring8.h5 -fp_starts 20 -fp_patience 10", (double)a, (double)f, (double)G);
-  fp = solve(opts);
+  fp = nm_fp_solve(opts);
   assert_int_equal(NMFixedPointsGetRoots(fp, &nroots, &size), 0);
   assert_int_equal(nroots, 1);
   assert_int_equal(NMFixedPointsGetRoot(fp, 0, &x, &re, &im), 0);
@@ -202,7 +186,7 @@ static void test_hopf_network(void **state)
    (a unit of its last printed digit) and its frequency within 0.01 Hz. */
 static void expect_special(PetscReal tol, const char opts[], PetscInt n, const PetscReal type[], const PetscReal value[], const PetscReal freq[])
 {
-  NMFixedPoints    fp = solve(opts);
+  NMFixedPoints    fp = nm_fp_solve(opts);
   PetscInt         ns;
   const PetscReal *sp;
 
@@ -259,12 +243,12 @@ static void test_dynamics(void **state)
   const PetscReal *d;
 
   (void)state;
-  fp = solve("-model hopf -hopf_a -0.2 -connectome_type ring -connectome_n 6 -G 0.2 -fp_dynamics -fp_dynamics_starts 6");
+  fp = nm_fp_solve("-model hopf -hopf_a -0.2 -connectome_type ring -connectome_n 6 -G 0.2 -fp_dynamics -fp_dynamics_starts 6");
   assert_int_equal(NMFixedPointsGetDynamics(fp, &n, &d, &cls), 0);
   assert_int_equal(cls, 0);
   for (PetscInt s = 0; s < n; s++) assert_true(d[4 * s] == 0 && d[4 * s + 1] == 0);
   assert_int_equal(NMFixedPointsDestroy(&fp), 0);
-  fp = solve("-model hopf -hopf_a 0.3 -hopf_f 0.05 -connectome_type none -connectome_n 3 -fp_dynamics -fp_dynamics_starts 4");
+  fp = nm_fp_solve("-model hopf -hopf_a 0.3 -hopf_f 0.05 -connectome_type none -connectome_n 3 -fp_dynamics -fp_dynamics_starts 4");
   assert_int_equal(NMFixedPointsGetDynamics(fp, &n, &d, &cls), 0);
   assert_int_equal(cls, 2);
   for (PetscInt s = 0; s < n; s++) {
@@ -272,7 +256,7 @@ static void test_dynamics(void **state)
     assert_near(d[4 * s + 2], 20, 1);
   }
   assert_int_equal(NMFixedPointsDestroy(&fp), 0);
-  fp = solve("-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n 2 -fp_box 0,1 -fp_deflation_shift 100 -fp_dynamics -fp_dynamics_dt 0.005 -fp_dynamics_horizons 20,60");
+  fp = nm_fp_solve("-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n 2 -fp_box 0,1 -fp_deflation_shift 100 -fp_dynamics -fp_dynamics_dt 0.005 -fp_dynamics_horizons 20,60");
   assert_int_equal(NMFixedPointsGetDynamics(fp, &n, &d, &cls), 0);
   assert_int_equal(cls, 1);
   assert_int_equal(NMFixedPointsDestroy(&fp), 0);
