@@ -1,9 +1,17 @@
 #pragma once
 /* The fixed-point search's internals (fixedpoint_snes.c, fixedpoint_stability.c). */
+#include <lapacke.h>
 #include <netmass/fixedpoint.h>
 #include <netmass/integrator.h>
 #include <netmass/model.h>
 #include <netmass/simulator.h>
+
+typedef enum {
+  NM_FP_START_BOX,
+  NM_FP_START_UNCOUPLED,
+  NM_FP_START_RELAX
+} NMFPStartKind;
+extern const char *const NMFPStartKinds[];
 
 struct _n_NMFixedPoints {
   MPI_Comm           comm;
@@ -23,6 +31,12 @@ struct _n_NMFixedPoints {
   PetscInt           starts, max_solves, patience, solves, converged, iterations;
   PetscReal          box[2], power, shift, merge, max_step, relax, relax_dt; /* relax: s of dynamics before Newton, in steps of relax_dt */
   PetscBool          deflate, exhausted, setup;
+  /* kinds of start, used in turn (start s has kind kinds[s % nkinds]); the equilibria of
+     the uncoupled nodes (fixedpoint_node.c): node g's are node_roots rows
+     [node_off[g], node_off[g+1]) */
+  NMFPStartKind      kinds[3];
+  PetscInt           nkinds, node_starts, *node_off;
+  PetscReal         *node_roots;
   PetscInt           nroots;
   Vec               *rootvecs;
   /* results on every rank: roots (nroots x m), eigenvalues (nroots x m), m = n nstate */
@@ -43,6 +57,40 @@ struct _n_NMFixedPoints {
   PetscReal          dyn_dt, dyn_t[2], dyn_tol, dyn_period_tol, *dyn;
   NMIntegratorType   dyn_integrator;
 };
+
+/* Small dense problems (fixedpoint_dense.c): F and the row-major Jacobian at x. */
+typedef PetscErrorCode (*NMFPDenseFn)(void *ctx, const PetscReal x[], PetscReal F[], PetscReal J[]);
+typedef struct {
+  PetscInt    m, nroots, cap, max_its;
+  PetscReal  *roots; /* nroots x m, the deflated set */
+  PetscReal   power, shift, merge, max_step, atol;
+  NMFPDenseFn fn;
+  void       *ctx;
+  PetscReal  *F, *J, *Y;
+  lapack_int *ipiv;
+} NMFPDense;
+/* Random streams: network starts (seed, node, 16 + 256 s), the choice of uncoupled
+   equilibria (seed, node, 17 + 256 s), starts of the dense searches (seed, key, 18 + 256 s). */
+#define NM_FP_STREAM         16
+#define NM_FP_STREAM_CHOICE  17
+#define NM_FP_STREAM_DENSE   18
+PetscReal      NMFPDeflationTerm(PetscReal dist, PetscReal dy, PetscReal power, PetscReal shift);
+PetscErrorCode NMFPDenseSetUp(NMFPDense *d, PetscInt m, NMFPDenseFn fn, void *ctx, PetscReal power, PetscReal shift, PetscReal merge, PetscReal max_step);
+PetscErrorCode NMFPDenseDestroy(NMFPDense *d);
+PetscBool      NMFPDenseKnown(const NMFPDense *d, const PetscReal x[]);
+PetscErrorCode NMFPDenseAdd(NMFPDense *d, const PetscReal x[]);
+PetscErrorCode NMFPDenseNewton(NMFPDense *d, PetscBool deflate, PetscReal x[], PetscBool *ok, PetscInt *its);
+PetscErrorCode NMFPDenseSearch(NMFPDense *d, PetscInt64 seed, PetscInt key, PetscInt starts, PetscInt ns, const PetscReal box[], const PetscReal scale[], PetscInt *solves);
+
+/* One uncoupled node at input u (fixedpoint_node.c), an NMFPDenseFn. */
+typedef struct {
+  const NMModelType *model;
+  const PetscReal   *theta;
+  PetscReal          u[16];
+} NMFPNode;
+PetscErrorCode NMFPNodeResidual(void *ctx, const PetscReal x[], PetscReal F[], PetscReal J[]);
+PetscErrorCode NMFPUncoupledRoots(NMFixedPoints f);
+void           NMFPStartUncoupled(NMFixedPoints f, PetscInt s, PetscReal x[]);
 
 void           NMFPStartDense(NMFixedPoints f, PetscInt s, PetscReal x[]);
 PetscErrorCode NMFPResidualDense(NMFixedPoints f, const PetscReal x[], PetscReal F[]);

@@ -5,8 +5,7 @@
 #include <netmass/sys.h>
 #include "fixedpoint_impl.h"
 
-/* Random streams of the starts: (seed, start, node) with purpose b = 16. */
-#define NM_FP_STREAM 16
+const char *const NMFPStartKinds[] = {"box", "uncoupled", "relax", "NMFPStartKind", "NM_FP_START_", NULL};
 
 PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp)
 {
@@ -19,6 +18,9 @@ PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp)
   f->box[0]   = -2;
   f->box[1]   = 2;
   f->patience = 20;
+  f->node_starts = 20;
+  f->nkinds   = 1;
+  f->kinds[0] = NM_FP_START_BOX;
   f->max_solves = 1000;
   f->power    = 2;
   f->shift    = 1;
@@ -57,6 +59,8 @@ PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp)
   PetscCall(PetscFree2(f->c, f->scale));
   PetscCall(PetscFree(f->rowsum));
   PetscCall(PetscFree(f->theta));
+  PetscCall(PetscFree(f->node_off));
+  PetscCall(PetscFree(f->node_roots));
   PetscCall(PetscFree(f->pts)); /* allocated and grown separately, so freed separately */
   PetscCall(PetscFree(f->special));
   PetscCall(PetscFree(f->dyn));
@@ -68,7 +72,8 @@ PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp)
 PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
 {
   PetscInt  nbox = 2, nrange = 2, nhor = 2;
-  PetscBool boxset, rangeset = PETSC_FALSE, horset = PETSC_FALSE, maxset = PETSC_FALSE;
+  PetscInt  nkinds = 3;
+  PetscBool kindset, boxset, rangeset = PETSC_FALSE, horset = PETSC_FALSE, maxset = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   PetscCall(NMSimulatorCreate(f->comm, &f->sim));
@@ -80,6 +85,8 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCall(PetscOptionsInt("-fp_max_solves", "Largest number of SNES solves", NULL, f->max_solves, &f->max_solves, NULL));
   PetscCall(PetscOptionsReal("-fp_start_relax", "Relax each start by this much noise-free, delay-free dynamics before Newton (s; 0: solve from the box)", NULL, f->relax, &f->relax, NULL));
   PetscCall(PetscOptionsReal("-fp_start_relax_dt", "Time step of that relaxation (s)", NULL, f->relax_dt, &f->relax_dt, NULL));
+  PetscCall(PetscOptionsEnumArray("-fp_start_kinds", "Kinds of start, used in turn: box (uniform in -fp_box), uncoupled (a combination of the uncoupled nodes' equilibria), relax (a box start after -fp_start_relax s of dynamics)", NULL, NMFPStartKinds, (PetscEnum *)f->kinds, &nkinds, &kindset));
+  PetscCall(PetscOptionsInt("-fp_node_starts", "Starts of the deflated search for the equilibria of one uncoupled node", NULL, f->node_starts, &f->node_starts, NULL));
   PetscCall(PetscOptionsInt("-fp_patience", "Stop after this many consecutive starts that find nothing new", NULL, f->patience, &f->patience, NULL));
   PetscCall(PetscOptionsBool("-fp_deflation", "Deflate the roots already found (Farrell et al. 2015)", NULL, f->deflate, &f->deflate, NULL));
   PetscCall(PetscOptionsReal("-fp_deflation_power", "p of the deflation operator prod(|x - r|^-p + alpha)", NULL, f->power, &f->power, NULL));
@@ -102,6 +109,11 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscOptionsEnd();
   PetscCheck(f->relax >= 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_start_relax %g s must be >= 0", (double)f->relax);
   PetscCheck(f->relax_dt > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_start_relax_dt %g s must be positive", (double)f->relax_dt);
+  if (kindset) f->nkinds = nkinds;
+  else if (f->relax > 0) f->kinds[0] = NM_FP_START_RELAX; /* -fp_start_relax alone: relax every start */
+  PetscCheck(!kindset || nkinds >= 1, f->comm, PETSC_ERR_ARG_WRONG, "-fp_start_kinds needs a list of box, uncoupled, relax");
+  for (PetscInt k = 0; k < f->nkinds; k++) PetscCheck(f->kinds[k] != NM_FP_START_RELAX || f->relax > 0, f->comm, PETSC_ERR_ARG_WRONG, "-fp_start_kinds relax needs -fp_start_relax T > 0 (seconds of dynamics)");
+  PetscCheck(f->node_starts >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_node_starts %" PetscInt_FMT " must be >= 1", f->node_starts);
   PetscCheck(f->starts >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_starts %" PetscInt_FMT " must be >= 1", f->starts);
   PetscCheck(!boxset || (nbox == 2 && f->box[0] < f->box[1]), f->comm, PETSC_ERR_ARG_WRONG, "-fp_box needs lo,hi with lo < hi");
   PetscCheck(f->patience >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_patience %" PetscInt_FMT " must be >= 1", f->patience);
@@ -298,16 +310,12 @@ static PetscErrorCode NMFPDeflate(SNESLineSearch ls, Vec X, Vec Y, PetscBool *ch
   *changed = PETSC_FALSE;
   if (!f->deflate || !f->nroots) PetscFunctionReturn(0);
   for (PetscInt i = 0; i < f->nroots; i++) {
-    PetscReal   dist, dy, xr;
+    PetscReal   dist;
     PetscScalar t;
     PetscCall(VecWAXPY(f->R, -1.0, f->rootvecs[i], X)); /* d = x - r_i */
     PetscCall(VecNorm(f->R, NORM_2, &dist));
     PetscCall(VecDot(f->R, Y, &t));
-    dy = PetscRealPart(t);
-    if (dist == 0) continue;
-    xr = PetscPowReal(dist, -f->power);
-    /* d/dx log(|d|^-p + alpha) = -p |d|^(-p-2) d / (|d|^-p + alpha) */
-    dot += -f->power * xr / (dist * dist) * dy / (xr + f->shift);
+    dot += NMFPDeflationTerm(dist, PetscRealPart(t), f->power, f->shift);
   }
   if (1 + dot != 0) {
     PetscCall(VecScale(Y, 1 / (1 + dot)));
@@ -428,18 +436,20 @@ void NMFPStartDense(NMFixedPoints f, PetscInt s, PetscReal x[])
   }
 }
 
-/* Start s on the owned rows of X; relaxed (-fp_start_relax) for the first solve from a
-   start only: a relaxed start sits on a root already found, from which a deflated
-   re-solve cannot move. */
-static PetscErrorCode NMFPStart(NMFixedPoints f, PetscInt s, PetscBool relax)
+/* Start s on the owned rows of X, of kind kinds[s % nkinds]. A relaxed start is relaxed
+   for the first solve from it only: it sits on a root already found, from which a
+   deflated re-solve cannot move. */
+static PetscErrorCode NMFPStart(NMFixedPoints f, PetscInt s, PetscBool first)
 {
-  const PetscInt ns = f->model->nstate;
-  PetscReal     *x, *all;
+  const PetscInt      ns   = f->model->nstate;
+  const NMFPStartKind kind = f->kinds[s % f->nkinds];
+  PetscReal          *x, *all;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(f->n * ns, &all));
   NMFPStartDense(f, s, all);
-  if (relax && f->relax > 0) PetscCall(NMFPRelaxStart(f, all));
+  if (kind == NM_FP_START_UNCOUPLED) NMFPStartUncoupled(f, s, all);
+  if (kind == NM_FP_START_RELAX && first) PetscCall(NMFPRelaxStart(f, all));
   PetscCall(VecGetArray(f->X, &x));
   PetscCall(PetscArraycpy(x, all + f->rstart * ns, (f->rend - f->rstart) * ns));
   PetscCall(VecRestoreArray(f->X, &x));
@@ -486,6 +496,8 @@ PetscErrorCode NMFixedPointsSolve(NMFixedPoints f)
 
   PetscFunctionBeginUser;
   PetscCall(NMFixedPointsSetUp(f));
+  for (PetscInt k = 0; k < f->nkinds; k++)
+    if (f->kinds[k] == NM_FP_START_UNCOUPLED) PetscCall(NMFPUncoupledRoots(f));
   for (PetscInt s = 0; s < f->starts && idle < f->patience && f->solves < f->max_solves; s++) {
     PetscBool found = PETSC_FALSE, again = PETSC_TRUE, first = PETSC_TRUE;
     while (again && f->solves < f->max_solves) {
