@@ -46,6 +46,9 @@ struct _n_NMFixedPoints {
   PetscReal          cont_range[2], cont_ds, cont_ds_max, cont_tol;
   PetscInt           cont_steps;
   PetscBool          cont;
+  /* deflated searches during continuation (fixedpoint_cont_search.c): every k steps of a
+     branch, from this many starts; at most this many branches; solves made; branches */
+  PetscInt           cont_search_every, cont_search_starts, cont_max_branches, cont_search_solves, cont_branches;
   /* branch points: npts x (3 + m): branch, parameter, unstable count, x; special points:
      nspecial x 5: type (0 fold, 1 Hopf), branch, parameter, frequency (Hz), unstable count */
   PetscInt           npts, cap_pts, nspecial, cap_special;
@@ -96,6 +99,12 @@ void           NMFPStartDense(NMFixedPoints f, PetscInt s, PetscReal x[]);
 PetscErrorCode NMFPResidualDense(NMFixedPoints f, const PetscReal x[], PetscReal F[]);
 PetscErrorCode NMFPJacobianDense(NMFixedPoints f, const PetscReal x[], PetscReal J[]);
 PetscErrorCode NMFixedPointsContinue(NMFixedPoints f);
+/* Search keys (stream a) of the continuation's searches: NM_FP_CONT_SEARCH_KEY + search. */
+#define NM_FP_CONT_SEARCH_KEY 0x40000000
+void           NMFPSetContParam(NMFixedPoints f, PetscInt p, PetscReal lambda);
+PetscErrorCode NMFPSeedAppend(PetscInt *nseeds, PetscInt *cap, PetscReal **seeds, PetscInt m, const PetscReal x[], PetscReal lambda);
+PetscErrorCode NMFPContOnBranch(NMFixedPoints f, PetscInt p, const PetscReal z[], PetscBool *on);
+PetscErrorCode NMFPContSearch(NMFixedPoints f, PetscReal lambda, PetscInt key, PetscInt *nseeds, PetscInt *cap, PetscReal **seeds);
 PetscErrorCode NMFixedPointsDynamics(NMFixedPoints f);
 PetscErrorCode NMFPRelaxStart(NMFixedPoints f, PetscReal x[]);
 PetscErrorCode NMFixedPointsWriteBranches(NMFixedPoints f, void *file);

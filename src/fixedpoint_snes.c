@@ -30,6 +30,8 @@ PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp)
   f->cont_ds_max = 0.05;
   f->cont_tol    = 1e-8;
   f->cont_steps  = 2000;
+  f->cont_search_starts = 10;
+  f->cont_max_branches  = 100;
   f->dyn_starts     = 20;
   f->dyn_dt         = 0.05;
   f->relax_dt       = 1e-3;
@@ -96,6 +98,9 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCall(PetscOptionsReal("-cont_ds", "First pseudo-arclength step", NULL, f->cont_ds, &f->cont_ds, NULL));
   PetscCall(PetscOptionsReal("-cont_ds_max", "Largest pseudo-arclength step", NULL, f->cont_ds_max, &f->cont_ds_max, NULL));
   PetscCall(PetscOptionsInt("-cont_steps", "Largest number of steps per branch and direction", NULL, f->cont_steps, &f->cont_steps, NULL));
+  PetscCall(PetscOptionsInt("-cont_search_every", "Every this many steps of a branch, a deflated search for roots off the branches (0: none)", NULL, f->cont_search_every, &f->cont_search_every, NULL));
+  PetscCall(PetscOptionsInt("-cont_search_starts", "Starts of each search during continuation", NULL, f->cont_search_starts, &f->cont_search_starts, NULL));
+  PetscCall(PetscOptionsInt("-cont_max_branches", "Largest number of roots followed (initial roots and those the searches find)", NULL, f->cont_max_branches, &f->cont_max_branches, NULL));
   PetscCall(PetscOptionsReal("-cont_tol", "Folds and Hopf points are located to this accuracy in the parameter", NULL, f->cont_tol, &f->cont_tol, NULL));
   PetscCall(PetscOptionsBool("-fp_dynamics", "Check the dynamics from random starts by noise-free simulation (Sip et al.)", NULL, f->dynamics, &f->dynamics, NULL));
   PetscCall(PetscOptionsInt("-fp_dynamics_starts", "Starts of the dynamics check", NULL, f->dyn_starts, &f->dyn_starts, NULL));
@@ -125,6 +130,7 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCheck(!horset || (nhor == 2 && f->dyn_t[0] > 0 && f->dyn_t[1] >= f->dyn_t[0]), f->comm, PETSC_ERR_ARG_WRONG, "-fp_dynamics_horizons needs T1,T2 with 0 < T1 <= T2");
   PetscCheck(f->dyn_starts >= 1 && f->dyn_dt > 0 && f->dyn_tol > 0 && f->dyn_period_tol > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_dynamics_starts, _dt, _tol and _period_tol must be positive");
   PetscCheck(!f->cont || (rangeset && nrange == 2 && f->cont_range[0] < f->cont_range[1]), f->comm, PETSC_ERR_ARG_WRONG, "-cont_range needs lo,hi with lo < hi (the G or parameter range to follow the roots over)");
+  PetscCheck(f->cont_search_every >= 0 && f->cont_search_starts >= 1 && f->cont_max_branches >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-cont_search_every must be >= 0, -cont_search_starts and -cont_max_branches >= 1");
   PetscCheck(f->cont_ds > 0 && f->cont_ds_max >= f->cont_ds && f->cont_tol > 0 && f->cont_steps > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-cont_ds, -cont_ds_max (>= -cont_ds), -cont_tol and -cont_steps must be positive");
   /* the solver's own options (-fp_snes_*, -fp_ksp_*, -fp_pc_*), read now so that -help
      lists them and unknown ones are caught before any work; tolerances tighter than the
