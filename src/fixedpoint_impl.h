@@ -13,6 +13,16 @@ typedef enum {
 } NMFPStartKind;
 extern const char *const NMFPStartKinds[];
 
+/* The grid of the node-level analysis (fixedpoint_node_analysis.c): parameters (names,
+   indices, ranges, points), values of u and u_ext, points in all. */
+#define NM_NODE_MAXP 8
+typedef struct {
+  PetscInt  np, nu, nuext, idx[NM_NODE_MAXP], points[NM_NODE_MAXP], P;
+  PetscReal range[NM_NODE_MAXP][2], u[16], uext[16];
+  char     *names[NM_NODE_MAXP];
+  PetscBool given;
+} NMNodeGrid;
+
 struct _n_NMFixedPoints {
   MPI_Comm           comm;
   NMSimulator        sim; /* parses the network options and builds the network */
@@ -37,6 +47,7 @@ struct _n_NMFixedPoints {
   NMFPStartKind      kinds[3];
   PetscInt           nkinds, node_starts, *node_off;
   PetscReal         *node_roots;
+  NMNodeGrid         grid;
   PetscInt           nroots;
   Vec               *rootvecs;
   /* results on every rank: roots (nroots x m), eigenvalues (nroots x m), m = n nstate */
@@ -93,6 +104,7 @@ typedef struct {
 } NMFPNode;
 PetscErrorCode NMFPNodeResidual(void *ctx, const PetscReal x[], PetscReal F[], PetscReal J[]);
 PetscErrorCode NMFPUncoupledRoots(NMFixedPoints f);
+PetscErrorCode NMFPNodeGridFromOptions(NMFixedPoints f);
 void           NMFPStartUncoupled(NMFixedPoints f, PetscInt s, PetscReal x[]);
 
 void           NMFPStartDense(NMFixedPoints f, PetscInt s, PetscReal x[]);

@@ -63,6 +63,7 @@ PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp)
   PetscCall(PetscFree(f->theta));
   PetscCall(PetscFree(f->node_off));
   PetscCall(PetscFree(f->node_roots));
+  for (PetscInt k = 0; k < f->grid.np; k++) PetscCall(PetscFree(f->grid.names[k]));
   PetscCall(PetscFree(f->pts)); /* allocated and grown separately, so freed separately */
   PetscCall(PetscFree(f->special));
   PetscCall(PetscFree(f->dyn));
@@ -132,6 +133,7 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCheck(!f->cont || (rangeset && nrange == 2 && f->cont_range[0] < f->cont_range[1]), f->comm, PETSC_ERR_ARG_WRONG, "-cont_range needs lo,hi with lo < hi (the G or parameter range to follow the roots over)");
   PetscCheck(f->cont_search_every >= 0 && f->cont_search_starts >= 1 && f->cont_max_branches >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-cont_search_every must be >= 0, -cont_search_starts and -cont_max_branches >= 1");
   PetscCheck(f->cont_ds > 0 && f->cont_ds_max >= f->cont_ds && f->cont_tol > 0 && f->cont_steps > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-cont_ds, -cont_ds_max (>= -cont_ds), -cont_tol and -cont_steps must be positive");
+  PetscCall(NMFPNodeGridFromOptions(f));
   /* the solver's own options (-fp_snes_*, -fp_ksp_*, -fp_pc_*), read now so that -help
      lists them and unknown ones are caught before any work; tolerances tighter than the
      1e-6 of Sip et al. by default */
