@@ -40,7 +40,7 @@ struct _n_NMFixedPoints {
   PetscInt64         seed;
   PetscInt           starts, max_solves, patience, solves, converged, iterations;
   PetscReal          box[2], power, shift, merge, max_step, relax, relax_dt; /* relax: s of dynamics before Newton, in steps of relax_dt */
-  PetscBool          deflate, exhausted, setup;
+  PetscBool          deflate, deflate_now, exhausted, setup; /* deflate_now: in the current solve */
   /* kinds of start, used in turn (start s has kind kinds[s % nkinds]); the equilibria of
      the uncoupled nodes (fixedpoint_node.c): node g's are node_roots rows
      [node_off[g], node_off[g+1]) */

@@ -316,7 +316,7 @@ static PetscErrorCode NMFPDeflate(SNESLineSearch ls, Vec X, Vec Y, PetscBool *ch
   PetscFunctionBegin;
   (void)ls;
   *changed = PETSC_FALSE;
-  if (!f->deflate || !f->nroots) PetscFunctionReturn(0);
+  if (!f->deflate_now || !f->nroots) PetscFunctionReturn(0);
   for (PetscInt i = 0; i < f->nroots; i++) {
     PetscReal   dist;
     PetscScalar t;
@@ -512,7 +512,11 @@ PetscErrorCode NMFixedPointsSolve(NMFixedPoints f)
       SNESConvergedReason reason;
       PetscInt            which = -1, its;
       PetscCall(NMFPStart(f, s, first));
-      first = PETSC_FALSE;
+      /* a relaxed start lies in the basin of an attractor: its first solve is plain Newton
+         (deflating the attractor already found would only push it out of its basin);
+         the re-solves after a new root, from the raw start, are deflated */
+      f->deflate_now = (PetscBool)(f->deflate && !(first && f->kinds[s % f->nkinds] == NM_FP_START_RELAX));
+      first          = PETSC_FALSE;
       PetscCall(SNESSolve(f->snes, NULL, f->X));
       PetscCall(SNESGetConvergedReason(f->snes, &reason));
       PetscCall(SNESGetIterationNumber(f->snes, &its));
