@@ -7,7 +7,7 @@ PetscErrorCode NMCommandFixedPoints(MPI_Comm comm)
 {
   NMFixedPoints fp;
   char          out[PETSC_MAX_PATH_LEN] = "";
-  PetscBool     help;
+  PetscBool     help, node = PETSC_FALSE;
   PetscInt      subjects = 0, group = 1;
   PetscReal     eps = 0;
 
@@ -18,6 +18,7 @@ PetscErrorCode NMCommandFixedPoints(MPI_Comm comm)
   PetscCall(PetscOptionsString("-o", "Output HDF5 file", NULL, out, out, sizeof(out), NULL));
   PetscCall(PetscOptionsInt("-fp_subjects", "Solve a cohort of this many subjects (0: one network)", NULL, subjects, &subjects, NULL));
   PetscCall(PetscOptionsReal("-fp_perturb_eps", "Each subject's connectome: the configured one perturbed by eps", NULL, eps, &eps, NULL));
+  PetscCall(PetscOptionsBool("-fp_node_analysis", "Node-level analysis: one uncoupled node over a grid of parameters and inputs (Sip et al. 2023)", NULL, node, &node, NULL));
   PetscCall(PetscOptionsInt("-fp_group_size", "Ranks per group; groups take subjects as they become free", NULL, group, &group, NULL));
   PetscOptionsEnd();
   PetscCall(NMCheckUnusedOptions(comm, "fixedpoints"));
@@ -28,7 +29,12 @@ PetscErrorCode NMCommandFixedPoints(MPI_Comm comm)
     PetscCall(PetscOptionsGetBool(NULL, NULL, "-fp_delay_stability", &delay, NULL));
     PetscCheck(!(delay && subjects > 0), comm, PETSC_ERR_SUP, "-fp_delay_stability is not available for cohorts (-fp_subjects %" PetscInt_FMT "): run it on one subject's network", subjects);
   }
-  if (!help && subjects > 0) {
+  PetscCheck(!(node && subjects > 0), comm, PETSC_ERR_ARG_INCOMP, "-fp_node_analysis analyses one node model; it does not take -fp_subjects");
+  if (!help && node) {
+    PetscCheck(out[0], comm, PETSC_ERR_ARG_WRONG, "missing option -o: give the output HDF5 file, e.g. -o fp.h5");
+    PetscCall(NMFixedPointsNodeAnalysis(fp, out));
+    PetscCall(PetscPrintf(comm, "netmass fixedpoints: wrote %s\n", out));
+  } else if (!help && subjects > 0) {
     PetscLogDouble t0, t1;
     PetscCheck(out[0], comm, PETSC_ERR_ARG_WRONG, "missing option -o: give the output HDF5 file, e.g. -o fp.h5");
     PetscCall(PetscTime(&t0));

@@ -3,12 +3,13 @@
 #include "fixedpoint_impl.h"
 
 /* A record per subject, packed by the group that solved it:
-   [subject, nroots, solves, converged, iterations, roots (nroots m), re (nroots m), im (nroots m)]. */
-#define NM_COHORT_HEAD 5
+   [subject, nroots, solves, converged, iterations, status, roots (nroots m), re (nroots m),
+   im (nroots m)]; status 0 solved, 1 failed (no roots then). */
+#define NM_COHORT_HEAD 6
 
-static PetscErrorCode NMCohortPack(NMFixedPoints f, PetscInt subject, PetscReal **buf, PetscInt *len, PetscInt *cap)
+static PetscErrorCode NMCohortPack(NMFixedPoints f, PetscInt subject, PetscBool failed, PetscReal **buf, PetscInt *len, PetscInt *cap)
 {
-  const PetscInt m = f->n * f->model->nstate, need = NM_COHORT_HEAD + 3 * f->nroots * m;
+  const PetscInt nroots = failed ? 0 : f->nroots, m = failed ? 0 : f->n * f->model->nstate, need = NM_COHORT_HEAD + 3 * nroots * m;
   PetscReal     *r;
 
   PetscFunctionBegin;
@@ -22,13 +23,16 @@ static PetscErrorCode NMCohortPack(NMFixedPoints f, PetscInt subject, PetscReal 
   }
   r    = *buf + *len;
   r[0] = subject;
-  r[1] = f->nroots;
+  r[1] = nroots;
   r[2] = f->solves;
   r[3] = f->converged;
   r[4] = f->iterations;
-  PetscCall(PetscArraycpy(r + NM_COHORT_HEAD, f->roots, f->nroots * m));
-  PetscCall(PetscArraycpy(r + NM_COHORT_HEAD + f->nroots * m, f->re, f->nroots * m));
-  PetscCall(PetscArraycpy(r + NM_COHORT_HEAD + 2 * f->nroots * m, f->im, f->nroots * m));
+  r[5] = failed;
+  if (nroots) {
+    PetscCall(PetscArraycpy(r + NM_COHORT_HEAD, f->roots, nroots * m));
+    PetscCall(PetscArraycpy(r + NM_COHORT_HEAD + nroots * m, f->re, nroots * m));
+    PetscCall(PetscArraycpy(r + NM_COHORT_HEAD + 2 * nroots * m, f->im, nroots * m));
+  }
   *len += need;
   PetscFunctionReturn(0);
 }
@@ -38,10 +42,10 @@ static PetscErrorCode NMCohortWrite(MPI_Comm comm, PetscInt S, PetscInt n, Petsc
 {
   const PetscInt    m = n * ns;
   PetscMPIInt       rank;
-  PetscInt          R = 0, *at;
+  PetscInt          R = 0, *at, failed = 0;
   PetscReal        *subj, *roots, *re, *im, *cls;
   NMFile            file;
-  const char *const snames[] = {"subject", "roots_stable_solves_converged_iterations"}, *const rnames[] = {"root", "region", "state"}, *const enames[] = {"root", "eigenvalue"}, *const cnames[] = {"root", "subject_class_unstable_maxre_frequency"};
+  const char *const snames[] = {"subject", "roots_stable_solves_converged_iterations_status"}, *const rnames[] = {"root", "region", "state"}, *const enames[] = {"root", "eigenvalue"}, *const cnames[] = {"root", "subject_class_unstable_maxre_frequency"};
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
@@ -51,7 +55,7 @@ static PetscErrorCode NMCohortWrite(MPI_Comm comm, PetscInt S, PetscInt n, Petsc
     R += (PetscInt)all[p + 1];
   }
   PetscCallMPI(MPI_Bcast(&R, 1, MPIU_INT, 0, comm));
-  PetscCall(PetscCalloc5(5 * S + 1, &subj, R * m + 1, &roots, R * m + 1, &re, R * m + 1, &im, 5 * R + 1, &cls));
+  PetscCall(PetscCalloc5(6 * S + 1, &subj, R * m + 1, &roots, R * m + 1, &re, R * m + 1, &im, 5 * R + 1, &cls));
   if (!rank) {
     PetscInt k = 0;
     for (PetscInt s = 0; s < S; s++) {
@@ -70,11 +74,13 @@ static PetscErrorCode NMCohortWrite(MPI_Comm comm, PetscInt S, PetscInt n, Petsc
         cls[5 * k + 2] = unstable;
         stable += unstable == 0;
       }
-      subj[5 * s]     = nr;
-      subj[5 * s + 1] = stable;
-      subj[5 * s + 2] = r[2];
-      subj[5 * s + 3] = r[3];
-      subj[5 * s + 4] = r[4];
+      subj[6 * s]     = nr;
+      subj[6 * s + 1] = stable;
+      subj[6 * s + 2] = r[2];
+      subj[6 * s + 3] = r[3];
+      subj[6 * s + 4] = r[4];
+      subj[6 * s + 5] = r[5];
+      failed += r[5] != 0;
     }
   }
   PetscCall(NMFileCreate(comm, path, NM_FORMAT_FIXEDPOINTS, &file));
@@ -83,10 +89,12 @@ static PetscErrorCode NMCohortWrite(MPI_Comm comm, PetscInt S, PetscInt n, Petsc
   PetscCall(NMFileSetAttributeInt(file, "/", "n_subjects", S));
   PetscCall(NMFileSetAttributeInt(file, "/", "n_roots", R));
   PetscCall(NMFileSetAttributeInt(file, "/", "groups", groups));
+  PetscCallMPI(MPI_Bcast(&failed, 1, MPIU_INT, 0, comm));
+  PetscCall(NMFileSetAttributeInt(file, "/", "n_failed", failed));
   {
-    const PetscInt sd[2] = {S, 5}, rd[3] = {R, n, ns}, ed[2] = {R, m}, cd[2] = {R, 5};
+    const PetscInt sd[2] = {S, 6}, rd[3] = {R, n, ns}, ed[2] = {R, m}, cd[2] = {R, 5};
     PetscCall(NMFileWriteReal(file, "subjects", 2, sd, snames, NULL, 0, rank ? 0 : S, subj));
-    PetscCall(NMFileSetAttributeString(file, "subjects", "columns", "roots found, stable roots, SNES solves, converged solves, Newton iterations"));
+    PetscCall(NMFileSetAttributeString(file, "subjects", "columns", "roots found, stable roots, SNES solves, converged solves, Newton iterations, status (0 solved, 1 failed: see the run's error output)"));
     if (R > 0) {
       PetscCall(NMFileWriteReal(file, "roots", 3, rd, rnames, NULL, 0, rank ? 0 : R, roots));
       PetscCall(NMFileWriteReal(file, "eigenvalues_real", 2, ed, enames, "1/s", 0, rank ? 0 : R, re));
@@ -98,6 +106,36 @@ static PetscErrorCode NMCohortWrite(MPI_Comm comm, PetscInt S, PetscInt n, Petsc
   PetscCall(NMFileCommit(&file));
   PetscCall(PetscFree5(subj, roots, re, im, cls));
   PetscCall(PetscFree(at));
+  PetscFunctionReturn(0);
+}
+
+/* A subject that fails (bad input of its own, e.g. a non-finite connectome entry, or a
+   solver error) is reported and recorded as failed; the others still finish. The error
+   is caught by a handler that keeps its first message instead of aborting. A failure
+   must be met by every rank of the group (input errors are; a group of one rank always
+   is): a rank failing alone inside a collective operation cannot be recovered. */
+typedef struct {
+  char msg[512];
+} NMCaughtError;
+
+static PetscErrorCode NMCatchError(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  NMCaughtError *c = (NMCaughtError *)ctx;
+
+  (void)comm;
+  (void)line;
+  (void)fun;
+  (void)file;
+  if (p == PETSC_ERROR_INITIAL && !c->msg[0]) PetscStrncpy(c->msg, mess ? mess : "error", sizeof(c->msg));
+  return n;
+}
+
+static PetscErrorCode NMCohortSolveSubject(PetscInt s, PetscReal eps, NMFixedPoints fp)
+{
+  PetscFunctionBegin;
+  PetscCall(NMFixedPointsSetFromOptions(fp));
+  PetscCall(NMFixedPointsSetSubject(fp, s, eps));
+  PetscCall(NMFixedPointsSolve(fp));
   PetscFunctionReturn(0);
 }
 
@@ -132,16 +170,23 @@ PetscErrorCode NMFixedPointsCohort(MPI_Comm comm, PetscInt S, PetscReal eps, Pet
     }
     PetscCallMPI(MPI_Bcast(&s, 1, MPI_INT, 0, group));
     if (s >= S) break;
-    PetscCall(NMFixedPointsCreate(group, &fp));
-    PetscCall(NMFixedPointsSetFromOptions(fp));
-    PetscCall(NMFixedPointsSetSubject(fp, s, eps));
-    PetscCall(NMFixedPointsSolve(fp));
-    if (!grank) PetscCall(NMCohortPack(fp, s, &mine, &len, &cap));
-    n  = fp->n;
-    ns = fp->model->nstate;
-    G  = fp->G;
-    PetscCall(PetscStrncpy(model, fp->model->name, sizeof(model)));
-    PetscCall(NMFixedPointsDestroy(&fp));
+    {
+      NMCaughtError  caught = {""};
+      PetscErrorCode ierr;
+      PetscCall(NMFixedPointsCreate(group, &fp));
+      PetscCall(PetscPushErrorHandler(NMCatchError, &caught));
+      ierr = NMCohortSolveSubject(s, eps, fp);
+      PetscCall(PetscPopErrorHandler());
+      if (ierr && !grank) PetscCall(PetscFPrintf(PETSC_COMM_SELF, stderr, "netmass fixedpoints: subject %d failed: %s\n", s, caught.msg));
+      if (!grank) PetscCall(NMCohortPack(fp, s, (PetscBool)(ierr != 0), &mine, &len, &cap));
+      if (!ierr) {
+        n  = fp->n;
+        ns = fp->model->nstate;
+        G  = fp->G;
+        PetscCall(PetscStrncpy(model, fp->model->name, sizeof(model)));
+      }
+      PetscCall(NMFixedPointsDestroy(&fp));
+    }
   }
   PetscCallMPI(MPI_Win_free(&win));
   PetscCallMPI(MPI_Comm_free(&group));

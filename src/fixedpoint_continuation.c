@@ -22,14 +22,15 @@ typedef struct {
   PetscInt      m, p; /* unknowns of the network; parameter index (-1: G) */
   PetscReal    *J, *A, *rhs, *Fl, *work;
   lapack_int   *ipiv;
+  /* roots to follow (rows of m + 1: state, parameter): the initial roots, then those the
+     searches during continuation find off the branches */
+  PetscInt      nseeds, cap_seeds, searches;
+  PetscReal    *seeds;
 } NMCont;
 
 static void NMContSetParam(NMCont *c, PetscReal lambda)
 {
-  NMFixedPoints f = c->f;
-  if (c->p < 0) f->G = lambda;
-  else
-    for (PetscInt g = 0; g < f->n; g++) f->theta[g * f->model->nparam + c->p] = lambda;
+  NMFPSetContParam(c->f, c->p, lambda);
 }
 
 static PetscErrorCode NMContResidual(NMCont *c, const PetscReal z[], PetscReal F[])
@@ -304,6 +305,7 @@ static PetscErrorCode NMContBranch(NMCont *c, const PetscReal x0[], PetscReal la
     upairs   = upairsn;
     PetscCall(NMContRecordPoint(f, branch, z, unstable));
     if (z[m] < f->cont_range[0] || z[m] > f->cont_range[1]) break;
+    if (f->cont_search_every > 0 && (step + 1) % f->cont_search_every == 0) PetscCall(NMFPContSearch(f, z[m], NM_FP_CONT_SEARCH_KEY + c->searches++, &c->nseeds, &c->cap_seeds, &c->seeds));
     if (its <= 3) ds = PetscMin(1.5 * ds, f->cont_ds_max);
   }
   PetscCall(PetscFree5(z, zn, zp, t, tn));
@@ -332,13 +334,28 @@ PetscErrorCode NMFixedPointsContinue(NMFixedPoints f)
   PetscCall(PetscMalloc1(m + 1, &c.ipiv));
   PetscCall(PetscMalloc1(f->n * f->model->nparam, &saved));
   PetscCall(PetscArraycpy(saved, f->theta, f->n * f->model->nparam));
-  for (PetscInt k = 0; k < f->nroots; k++)
+  c.nseeds = c.cap_seeds = c.searches = 0;
+  c.seeds  = NULL;
+  for (PetscInt k = 0; k < f->nroots; k++) PetscCall(NMFPSeedAppend(&c.nseeds, &c.cap_seeds, &c.seeds, m, f->roots + k * m, lambda0));
+  for (PetscInt k = 0; k < c.nseeds && k < f->cont_max_branches; k++) {
+    const PetscReal *z = c.seeds + k * (m + 1);
+    if (k >= f->nroots) {
+      PetscBool on;
+      PetscCall(NMFPContOnBranch(f, c.p, z, &on));
+      NMContSetParam(&c, lambda0);
+      if (on) continue; /* a root of a branch followed after the search found it */
+      PetscCall(PetscPrintf(f->comm, "  a deflated search found a root off the branches at %s = %.6g: following it\n", f->cont_param, (double)z[m]));
+    }
     for (PetscInt dir = -1; dir <= 1; dir += 2) {
-      PetscErrorCode ierr = NMContBranch(&c, f->roots + k * m, lambda0, dir, 2 * k + (dir > 0));
+      PetscErrorCode ierr = NMContBranch(&c, z, z[m], dir, 2 * k + (dir > 0));
       if (ierr) PetscCall(PetscPrintf(f->comm, "  continuation of root %" PetscInt_FMT " (%s) stopped early\n", k, dir > 0 ? "up" : "down"));
       NMContSetParam(&c, lambda0);
       PetscCall(PetscArraycpy(f->theta, saved, f->n * f->model->nparam));
+      z = c.seeds + k * (m + 1); /* the searches may have grown the seeds */
     }
+    f->cont_branches++;
+  }
+  PetscCall(PetscFree(c.seeds));
   PetscCall(PetscFree(saved));
   PetscCall(PetscFree5(c.J, c.A, c.rhs, c.Fl, c.work));
   PetscCall(PetscFree(c.ipiv));
@@ -356,6 +373,9 @@ PetscErrorCode NMFixedPointsWriteBranches(NMFixedPoints f, void *ptr)
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(f->comm, &rank));
   PetscCall(NMFileSetAttributeString(file, "/", "continuation_parameter", f->cont_param));
+  PetscCall(NMFileSetAttributeInt(file, "/", "continuation_branches", f->cont_branches));
+  PetscCall(NMFileSetAttributeInt(file, "/", "continuation_search_every", f->cont_search_every));
+  PetscCall(NMFileSetAttributeInt(file, "/", "continuation_search_solves", f->cont_search_solves));
   if (f->npts) PetscCall(NMFileWriteReal(file, "branches", 2, bdims, bnames, NULL, 0, rank ? 0 : f->npts, f->pts));
   if (f->nspecial) {
     PetscCall(NMFileWriteReal(file, "special_points", 2, sdims, snames, NULL, 0, rank ? 0 : f->nspecial, f->special));

@@ -1,6 +1,7 @@
 #pragma once
 /* The fixed-point search's internals (fixedpoint_snes.c, fixedpoint_stability.c). */
 #include <netmass/analysis_dist.h>
+#include <lapacke.h>
 #include <netmass/fixedpoint.h>
 #include <netmass/integrator.h>
 #include <netmass/model.h>
@@ -12,6 +13,23 @@ typedef enum {
   NM_FP_EIG_SCALAPACK
 } NMFPEigMethod;
 extern const char *const NMFPEigMethods[];
+
+typedef enum {
+  NM_FP_START_BOX,
+  NM_FP_START_UNCOUPLED,
+  NM_FP_START_RELAX
+} NMFPStartKind;
+extern const char *const NMFPStartKinds[];
+
+/* The grid of the node-level analysis (fixedpoint_node_analysis.c): parameters (names,
+   indices, ranges, points), values of u and u_ext, points in all. */
+#define NM_NODE_MAXP 8
+typedef struct {
+  PetscInt  np, nu, nuext, idx[NM_NODE_MAXP], points[NM_NODE_MAXP], P;
+  PetscReal range[NM_NODE_MAXP][2], u[16], uext[16];
+  char     *names[NM_NODE_MAXP];
+  PetscBool given;
+} NMNodeGrid;
 
 struct _n_NMFixedPoints {
   MPI_Comm           comm;
@@ -30,7 +48,14 @@ struct _n_NMFixedPoints {
   PetscInt64         seed;
   PetscInt           starts, max_solves, patience, solves, converged, iterations;
   PetscReal          box[2], power, shift, merge, max_step, relax, relax_dt; /* relax: s of dynamics before Newton, in steps of relax_dt */
-  PetscBool          deflate, exhausted, setup;
+  PetscBool          deflate, deflate_now, exhausted, setup; /* deflate_now: in the current solve */
+  /* kinds of start, used in turn (start s has kind kinds[s % nkinds]); the equilibria of
+     the uncoupled nodes (fixedpoint_node.c): node g's are node_roots rows
+     [node_off[g], node_off[g+1]) */
+  NMFPStartKind      kinds[3];
+  PetscInt           nkinds, node_starts, *node_off;
+  PetscReal         *node_roots;
+  NMNodeGrid         grid;
   PetscInt           nroots;
   Vec               *rootvecs;
   /* results on every rank: roots (nroots x m), eigenvalues (nroots x m), m = n nstate */
@@ -40,6 +65,9 @@ struct _n_NMFixedPoints {
   PetscReal          cont_range[2], cont_ds, cont_ds_max, cont_tol;
   PetscInt           cont_steps;
   PetscBool          cont;
+  /* deflated searches during continuation (fixedpoint_cont_search.c): every k steps of a
+     branch, from this many starts; at most this many branches; solves made; branches */
+  PetscInt           cont_search_every, cont_search_starts, cont_max_branches, cont_search_solves, cont_branches;
   /* branch points: npts x (3 + m): branch, parameter, unstable count, x; special points:
      nspecial x 5: type (0 fold, 1 Hopf), branch, parameter, frequency (Hz), unstable count */
   PetscInt           npts, cap_pts, nspecial, cap_special;
@@ -63,10 +91,51 @@ struct _n_NMFixedPoints {
   PetscReal         *delay;
 };
 
+/* Small dense problems (fixedpoint_dense.c): F and the row-major Jacobian at x. */
+typedef PetscErrorCode (*NMFPDenseFn)(void *ctx, const PetscReal x[], PetscReal F[], PetscReal J[]);
+typedef struct {
+  PetscInt    m, nroots, cap, max_its;
+  PetscReal  *roots; /* nroots x m, the deflated set */
+  PetscReal   power, shift, merge, max_step, atol;
+  NMFPDenseFn fn;
+  void       *ctx;
+  PetscReal  *F, *J, *Y;
+  lapack_int *ipiv;
+} NMFPDense;
+/* Random streams: network starts (seed, node, 16 + 256 s), the choice of uncoupled
+   equilibria (seed, node, 17 + 256 s), starts of the dense searches (seed, key, 18 + 256 s). */
+#define NM_FP_STREAM         16
+#define NM_FP_STREAM_CHOICE  17
+#define NM_FP_STREAM_DENSE   18
+PetscReal      NMFPDeflationTerm(PetscReal dist, PetscReal dy, PetscReal power, PetscReal shift);
+PetscErrorCode NMFPDenseSetUp(NMFPDense *d, PetscInt m, NMFPDenseFn fn, void *ctx, PetscReal power, PetscReal shift, PetscReal merge, PetscReal max_step);
+PetscErrorCode NMFPDenseDestroy(NMFPDense *d);
+PetscBool      NMFPDenseKnown(const NMFPDense *d, const PetscReal x[]);
+PetscErrorCode NMFPDenseAdd(NMFPDense *d, const PetscReal x[]);
+PetscErrorCode NMFPDenseNewton(NMFPDense *d, PetscBool deflate, PetscReal x[], PetscBool *ok, PetscInt *its);
+PetscErrorCode NMFPDenseSearch(NMFPDense *d, PetscInt64 seed, PetscInt key, PetscInt starts, PetscInt ns, const PetscReal box[], const PetscReal scale[], PetscInt *solves);
+
+/* One uncoupled node at input u (fixedpoint_node.c), an NMFPDenseFn. */
+typedef struct {
+  const NMModelType *model;
+  const PetscReal   *theta;
+  PetscReal          u[16];
+} NMFPNode;
+PetscErrorCode NMFPNodeResidual(void *ctx, const PetscReal x[], PetscReal F[], PetscReal J[]);
+PetscErrorCode NMFPUncoupledRoots(NMFixedPoints f);
+PetscErrorCode NMFPNodeGridFromOptions(NMFixedPoints f);
+void           NMFPStartUncoupled(NMFixedPoints f, PetscInt s, PetscReal x[]);
+
 void           NMFPStartDense(NMFixedPoints f, PetscInt s, PetscReal x[]);
 PetscErrorCode NMFPResidualDense(NMFixedPoints f, const PetscReal x[], PetscReal F[]);
 PetscErrorCode NMFPJacobianDense(NMFixedPoints f, const PetscReal x[], PetscReal J[]);
 PetscErrorCode NMFixedPointsContinue(NMFixedPoints f);
+/* Search keys (stream a) of the continuation's searches: NM_FP_CONT_SEARCH_KEY + search. */
+#define NM_FP_CONT_SEARCH_KEY 0x40000000
+void           NMFPSetContParam(NMFixedPoints f, PetscInt p, PetscReal lambda);
+PetscErrorCode NMFPSeedAppend(PetscInt *nseeds, PetscInt *cap, PetscReal **seeds, PetscInt m, const PetscReal x[], PetscReal lambda);
+PetscErrorCode NMFPContOnBranch(NMFixedPoints f, PetscInt p, const PetscReal z[], PetscBool *on);
+PetscErrorCode NMFPContSearch(NMFixedPoints f, PetscReal lambda, PetscInt key, PetscInt *nseeds, PetscInt *cap, PetscReal **seeds);
 PetscErrorCode NMFixedPointsDynamics(NMFixedPoints f);
 PetscErrorCode NMFPRelaxStart(NMFixedPoints f, PetscReal x[]);
 PetscErrorCode NMFixedPointsWriteBranches(NMFixedPoints f, void *file);

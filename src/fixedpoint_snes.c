@@ -5,8 +5,7 @@
 #include <netmass/sys.h>
 #include "fixedpoint_impl.h"
 
-/* Random streams of the starts: (seed, start, node) with purpose b = 16. */
-#define NM_FP_STREAM 16
+const char *const NMFPStartKinds[] = {"box", "uncoupled", "relax", "NMFPStartKind", "NM_FP_START_", NULL};
 
 PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp)
 {
@@ -19,6 +18,9 @@ PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp)
   f->box[0]   = -2;
   f->box[1]   = 2;
   f->patience = 20;
+  f->node_starts = 20;
+  f->nkinds   = 1;
+  f->kinds[0] = NM_FP_START_BOX;
   f->max_solves = 1000;
   f->power    = 2;
   f->shift    = 1;
@@ -28,6 +30,8 @@ PetscErrorCode NMFixedPointsCreate(MPI_Comm comm, NMFixedPoints *fp)
   f->cont_ds_max = 0.05;
   f->cont_tol    = 1e-8;
   f->cont_steps  = 2000;
+  f->cont_search_starts = 10;
+  f->cont_max_branches  = 100;
   f->dyn_starts     = 20;
   f->dyn_dt         = 0.05;
   f->relax_dt       = 1e-3;
@@ -61,6 +65,9 @@ PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp)
   PetscCall(PetscFree2(f->c, f->scale));
   PetscCall(PetscFree(f->rowsum));
   PetscCall(PetscFree(f->theta));
+  PetscCall(PetscFree(f->node_off));
+  PetscCall(PetscFree(f->node_roots));
+  for (PetscInt k = 0; k < f->grid.np; k++) PetscCall(PetscFree(f->grid.names[k]));
   PetscCall(PetscFree(f->pts)); /* allocated and grown separately, so freed separately */
   PetscCall(PetscFree(f->special));
   PetscCall(PetscFree(f->dyn));
@@ -74,7 +81,8 @@ PetscErrorCode NMFixedPointsDestroy(NMFixedPoints *fp)
 PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
 {
   PetscInt  nbox = 2, nrange = 2, nhor = 2;
-  PetscBool boxset, rangeset = PETSC_FALSE, horset = PETSC_FALSE, maxset = PETSC_FALSE;
+  PetscInt  nkinds = 3;
+  PetscBool kindset, boxset, rangeset = PETSC_FALSE, horset = PETSC_FALSE, maxset = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   PetscCall(NMSimulatorCreate(f->comm, &f->sim));
@@ -86,6 +94,8 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCall(PetscOptionsInt("-fp_max_solves", "Largest number of SNES solves", NULL, f->max_solves, &f->max_solves, NULL));
   PetscCall(PetscOptionsReal("-fp_start_relax", "Relax each start by this much noise-free, delay-free dynamics before Newton (s; 0: solve from the box)", NULL, f->relax, &f->relax, NULL));
   PetscCall(PetscOptionsReal("-fp_start_relax_dt", "Time step of that relaxation (s)", NULL, f->relax_dt, &f->relax_dt, NULL));
+  PetscCall(PetscOptionsEnumArray("-fp_start_kinds", "Kinds of start, used in turn: box (uniform in -fp_box), uncoupled (a combination of the uncoupled nodes' equilibria), relax (a box start after -fp_start_relax s of dynamics)", NULL, NMFPStartKinds, (PetscEnum *)f->kinds, &nkinds, &kindset));
+  PetscCall(PetscOptionsInt("-fp_node_starts", "Starts of the deflated search for the equilibria of one uncoupled node", NULL, f->node_starts, &f->node_starts, NULL));
   PetscCall(PetscOptionsInt("-fp_patience", "Stop after this many consecutive starts that find nothing new", NULL, f->patience, &f->patience, NULL));
   PetscCall(PetscOptionsBool("-fp_deflation", "Deflate the roots already found (Farrell et al. 2015)", NULL, f->deflate, &f->deflate, NULL));
   PetscCall(PetscOptionsReal("-fp_deflation_power", "p of the deflation operator prod(|x - r|^-p + alpha)", NULL, f->power, &f->power, NULL));
@@ -95,6 +105,9 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCall(PetscOptionsReal("-cont_ds", "First pseudo-arclength step", NULL, f->cont_ds, &f->cont_ds, NULL));
   PetscCall(PetscOptionsReal("-cont_ds_max", "Largest pseudo-arclength step", NULL, f->cont_ds_max, &f->cont_ds_max, NULL));
   PetscCall(PetscOptionsInt("-cont_steps", "Largest number of steps per branch and direction", NULL, f->cont_steps, &f->cont_steps, NULL));
+  PetscCall(PetscOptionsInt("-cont_search_every", "Every this many steps of a branch, a deflated search for roots off the branches (0: none)", NULL, f->cont_search_every, &f->cont_search_every, NULL));
+  PetscCall(PetscOptionsInt("-cont_search_starts", "Starts of each search during continuation", NULL, f->cont_search_starts, &f->cont_search_starts, NULL));
+  PetscCall(PetscOptionsInt("-cont_max_branches", "Largest number of roots followed (initial roots and those the searches find)", NULL, f->cont_max_branches, &f->cont_max_branches, NULL));
   PetscCall(PetscOptionsReal("-cont_tol", "Folds and Hopf points are located to this accuracy in the parameter", NULL, f->cont_tol, &f->cont_tol, NULL));
   PetscCall(PetscOptionsBool("-fp_dynamics", "Check the dynamics from random starts by noise-free simulation (Sip et al.)", NULL, f->dynamics, &f->dynamics, NULL));
   PetscCall(PetscOptionsInt("-fp_dynamics_starts", "Starts of the dynamics check", NULL, f->dyn_starts, &f->dyn_starts, NULL));
@@ -128,6 +141,11 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCall(NMDistGridSetFromOptions(f->eig_grid));
   PetscCheck(f->relax >= 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_start_relax %g s must be >= 0", (double)f->relax);
   PetscCheck(f->relax_dt > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_start_relax_dt %g s must be positive", (double)f->relax_dt);
+  if (kindset) f->nkinds = nkinds;
+  else if (f->relax > 0) f->kinds[0] = NM_FP_START_RELAX; /* -fp_start_relax alone: relax every start */
+  PetscCheck(!kindset || nkinds >= 1, f->comm, PETSC_ERR_ARG_WRONG, "-fp_start_kinds needs a list of box, uncoupled, relax");
+  for (PetscInt k = 0; k < f->nkinds; k++) PetscCheck(f->kinds[k] != NM_FP_START_RELAX || f->relax > 0, f->comm, PETSC_ERR_ARG_WRONG, "-fp_start_kinds relax needs -fp_start_relax T > 0 (seconds of dynamics)");
+  PetscCheck(f->node_starts >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_node_starts %" PetscInt_FMT " must be >= 1", f->node_starts);
   PetscCheck(f->starts >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_starts %" PetscInt_FMT " must be >= 1", f->starts);
   PetscCheck(!boxset || (nbox == 2 && f->box[0] < f->box[1]), f->comm, PETSC_ERR_ARG_WRONG, "-fp_box needs lo,hi with lo < hi");
   PetscCheck(f->patience >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_patience %" PetscInt_FMT " must be >= 1", f->patience);
@@ -139,7 +157,9 @@ PetscErrorCode NMFixedPointsSetFromOptions(NMFixedPoints f)
   PetscCheck(!horset || (nhor == 2 && f->dyn_t[0] > 0 && f->dyn_t[1] >= f->dyn_t[0]), f->comm, PETSC_ERR_ARG_WRONG, "-fp_dynamics_horizons needs T1,T2 with 0 < T1 <= T2");
   PetscCheck(f->dyn_starts >= 1 && f->dyn_dt > 0 && f->dyn_tol > 0 && f->dyn_period_tol > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_dynamics_starts, _dt, _tol and _period_tol must be positive");
   PetscCheck(!f->cont || (rangeset && nrange == 2 && f->cont_range[0] < f->cont_range[1]), f->comm, PETSC_ERR_ARG_WRONG, "-cont_range needs lo,hi with lo < hi (the G or parameter range to follow the roots over)");
+  PetscCheck(f->cont_search_every >= 0 && f->cont_search_starts >= 1 && f->cont_max_branches >= 1, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-cont_search_every must be >= 0, -cont_search_starts and -cont_max_branches >= 1");
   PetscCheck(f->cont_ds > 0 && f->cont_ds_max >= f->cont_ds && f->cont_tol > 0 && f->cont_steps > 0, f->comm, PETSC_ERR_ARG_OUTOFRANGE, "-cont_ds, -cont_ds_max (>= -cont_ds), -cont_tol and -cont_steps must be positive");
+  PetscCall(NMFPNodeGridFromOptions(f));
   /* the solver's own options (-fp_snes_*, -fp_ksp_*, -fp_pc_*), read now so that -help
      lists them and unknown ones are caught before any work; tolerances tighter than the
      1e-6 of Sip et al. by default */
@@ -335,18 +355,14 @@ static PetscErrorCode NMFPDeflate(SNESLineSearch ls, Vec X, Vec Y, PetscBool *ch
   PetscFunctionBegin;
   (void)ls;
   *changed = PETSC_FALSE;
-  if (!f->deflate || !f->nroots) PetscFunctionReturn(0);
+  if (!f->deflate_now || !f->nroots) PetscFunctionReturn(0);
   for (PetscInt i = 0; i < f->nroots; i++) {
-    PetscReal   dist, dy, xr;
+    PetscReal   dist;
     PetscScalar t;
     PetscCall(VecWAXPY(f->R, -1.0, f->rootvecs[i], X)); /* d = x - r_i */
     PetscCall(VecNorm(f->R, NORM_2, &dist));
     PetscCall(VecDot(f->R, Y, &t));
-    dy = PetscRealPart(t);
-    if (dist == 0) continue;
-    xr = PetscPowReal(dist, -f->power);
-    /* d/dx log(|d|^-p + alpha) = -p |d|^(-p-2) d / (|d|^-p + alpha) */
-    dot += -f->power * xr / (dist * dist) * dy / (xr + f->shift);
+    dot += NMFPDeflationTerm(dist, PetscRealPart(t), f->power, f->shift);
   }
   if (1 + dot != 0) {
     PetscCall(VecScale(Y, 1 / (1 + dot)));
@@ -467,18 +483,20 @@ void NMFPStartDense(NMFixedPoints f, PetscInt s, PetscReal x[])
   }
 }
 
-/* Start s on the owned rows of X; relaxed (-fp_start_relax) for the first solve from a
-   start only: a relaxed start sits on a root already found, from which a deflated
-   re-solve cannot move. */
-static PetscErrorCode NMFPStart(NMFixedPoints f, PetscInt s, PetscBool relax)
+/* Start s on the owned rows of X, of kind kinds[s % nkinds]. A relaxed start is relaxed
+   for the first solve from it only: it sits on a root already found, from which a
+   deflated re-solve cannot move. */
+static PetscErrorCode NMFPStart(NMFixedPoints f, PetscInt s, PetscBool first)
 {
-  const PetscInt ns = f->model->nstate;
-  PetscReal     *x, *all;
+  const PetscInt      ns   = f->model->nstate;
+  const NMFPStartKind kind = f->kinds[s % f->nkinds];
+  PetscReal          *x, *all;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(f->n * ns, &all));
   NMFPStartDense(f, s, all);
-  if (relax && f->relax > 0) PetscCall(NMFPRelaxStart(f, all));
+  if (kind == NM_FP_START_UNCOUPLED) NMFPStartUncoupled(f, s, all);
+  if (kind == NM_FP_START_RELAX && first) PetscCall(NMFPRelaxStart(f, all));
   PetscCall(VecGetArray(f->X, &x));
   PetscCall(PetscArraycpy(x, all + f->rstart * ns, (f->rend - f->rstart) * ns));
   PetscCall(VecRestoreArray(f->X, &x));
@@ -525,13 +543,19 @@ PetscErrorCode NMFixedPointsSolve(NMFixedPoints f)
 
   PetscFunctionBeginUser;
   PetscCall(NMFixedPointsSetUp(f));
+  for (PetscInt k = 0; k < f->nkinds; k++)
+    if (f->kinds[k] == NM_FP_START_UNCOUPLED) PetscCall(NMFPUncoupledRoots(f));
   for (PetscInt s = 0; s < f->starts && idle < f->patience && f->solves < f->max_solves; s++) {
     PetscBool found = PETSC_FALSE, again = PETSC_TRUE, first = PETSC_TRUE;
     while (again && f->solves < f->max_solves) {
       SNESConvergedReason reason;
       PetscInt            which = -1, its;
       PetscCall(NMFPStart(f, s, first));
-      first = PETSC_FALSE;
+      /* a relaxed start lies in the basin of an attractor: its first solve is plain Newton
+         (deflating the attractor already found would only push it out of its basin);
+         the re-solves after a new root, from the raw start, are deflated */
+      f->deflate_now = (PetscBool)(f->deflate && !(first && f->kinds[s % f->nkinds] == NM_FP_START_RELAX));
+      first          = PETSC_FALSE;
       PetscCall(SNESSolve(f->snes, NULL, f->X));
       PetscCall(SNESGetConvergedReason(f->snes, &reason));
       PetscCall(SNESGetIterationNumber(f->snes, &its));

@@ -44,6 +44,13 @@ PETSC_EXTERN PetscErrorCode NMFixedPointsGetDelayStability(NMFixedPoints fp, con
 /* For tests: the residual and the analytic Jacobian of the network at X. */
 PETSC_EXTERN PetscErrorCode NMFixedPointsGetSNES(NMFixedPoints fp, SNES *snes);
 
+/* The node-level analysis of Sip et al. (2023): the equilibria of one uncoupled node (the
+   configured model, node 0's parameters) and their stability over a grid of parameters
+   (-fp_node_params, -fp_node_range_<name>, -fp_node_points_<name>) and inputs
+   (-fp_node_u, -fp_node_uext), written to `path` (dataset node_analysis and others).
+   Collective; replaces Solve. */
+PETSC_EXTERN PetscErrorCode NMFixedPointsNodeAnalysis(NMFixedPoints fp, const char path[]);
+
 /* Classes of equilibria by the eigenvalues of the Jacobian. */
 typedef enum {
   NM_FP_STABLE_NODE,

@@ -14,8 +14,8 @@
    (inputs x outputs, row-major). */
 
 typedef struct {
-  PetscInt   ns, mr, ms, nfin, hidden, iu; /* iu: column of u in f's input, -1 if absent */
-  PetscReal  delta;
+  PetscInt   ns, mr, ms, nfin, hidden, iu, iuext; /* columns of u and u_ext in f's input, -1 if absent */
+  PetscReal  delta, uext;                         /* u_ext: 0 (its prior mean) unless set */
   PetscReal *W1, *b1, *W2, *b2, *a, *slv, b;
   char     **names;                        /* parameter and state names */
   NMParamInfo *params;
@@ -32,6 +32,8 @@ static void MLPHidden(const NMMLP *n, const PetscReal x[], const PetscReal theta
     for (PetscInt h = 0; h < n->hidden; h++) pre[h] += theta[i] * n->W1[(n->ns + i) * n->hidden + h];
   if (n->iu >= 0)
     for (PetscInt h = 0; h < n->hidden; h++) pre[h] += u * n->W1[n->iu * n->hidden + h];
+  if (n->iuext >= 0 && n->uext != 0)
+    for (PetscInt h = 0; h < n->hidden; h++) pre[h] += n->uext * n->W1[n->iuext * n->hidden + h];
 }
 
 static void MLPRhs(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[])
@@ -161,6 +163,7 @@ PetscErrorCode NMModelMLPCreate(NMInferModel im, PetscReal delta, PetscInt subje
   n->delta  = delta;
   n->iu     = d->variant == NM_INFER_AS ? -1 : d->ns + d->mr + g.ms_eff;
   n->nfin   = d->ns + d->mr + g.ms_eff + (d->variant == NM_INFER_AS ? 0 : 1) + (d->variant == NM_INFER_AN ? 0 : 1);
+  n->iuext  = d->variant == NM_INFER_AN ? -1 : n->nfin - 1;
   PetscCall(MLPBlock(im, "f/dense0/kernel", (size_t)(n->nfin * n->hidden), &n->W1));
   PetscCall(MLPBlock(im, "f/dense0/bias", (size_t)n->hidden, &n->b1));
   PetscCall(MLPBlock(im, "f/dense1/kernel", (size_t)(n->hidden * n->ns), &n->W2));
@@ -212,6 +215,22 @@ PetscErrorCode NMModelMLPCreate(NMInferModel im, PetscReal delta, PetscInt subje
   m->ctx               = n;
   *model               = m;
   PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMModelMLPSetExternalInput(const NMModelType *model, PetscReal uext)
+{
+  NMMLP *n = (NMMLP *)model->ctx; /* run-time data of the model: its inputs may be set */
+
+  PetscFunctionBegin;
+  PetscCheck(!strcmp(model->name, "mlp"), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "model %s has no external input u_ext", model->name);
+  PetscCheck(n->iuext >= 0 || uext == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "this learned model (variant without u_ext) has no external input: u_ext must be 0");
+  n->uext = uext;
+  PetscFunctionReturn(0);
+}
+
+PetscBool NMModelMLPHasExternalInput(const NMModelType *model)
+{
+  return (PetscBool)(!strcmp(model->name, "mlp") && ((const NMMLP *)model->ctx)->iuext >= 0);
 }
 
 PetscErrorCode NMModelMLPDestroy(NMModelType **model)
