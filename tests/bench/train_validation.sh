@@ -10,8 +10,12 @@
 #    beta_p still rises over 500 epochs and the lr drops after 2000; checkpoints every
 #    25 epochs: after an interruption, rerun with the same arguments and it resumes), then netmass evaluate: Spearman rho
 #    of a, f and G, FC similarity, KL per theta_r dimension, train vs test ELBO.
+# The cohort is inputs/hopf_cohort.opts on the TVB DK-68 connectome, max-normalised as Sip
+# et al.'s (CONNECTOME=tvb, the default; TVB_ZIP, default ../shared/data/tvb/connectivity_68.zip
+# beside the repository), or on the file's own random geometric network (CONNECTOME=geometric);
+# docs/validation.md compares the two.
 # Environment: NETMASS (the executable), DGEMM_PEAK (build-dir/tests/dgemm_peak),
-# NETMASS_SOURCE_DIR, WORK (folder for the files, default ./train-validation).
+# NETMASS_SOURCE_DIR, WORK (folder for the files, default ./train-validation), CONNECTOME, TVB_ZIP.
 set -euo pipefail
 root=${NETMASS_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$root/scripts/env.sh"
@@ -23,7 +27,20 @@ work=${WORK:-$PWD/train-validation}
 mkdir -p "$work"
 cd "$root"
 
-[ -s "$work/hopf_cohort.h5" ] || mpiexec -n 2 "$netmass" simulate -options_file inputs/hopf_cohort.opts -o "$work/hopf_cohort.h5" >/dev/null
+connectome=${CONNECTOME:-tvb}
+tvb_zip=${TVB_ZIP:-$root/../shared/data/tvb/connectivity_68.zip}
+if [ ! -s "$work/hopf_cohort.h5" ]; then
+  case $connectome in
+  tvb)
+    [ -s "$tvb_zip" ] || { echo "train_validation.sh: no TVB connectivity zip at $tvb_zip: set TVB_ZIP, or CONNECTOME=geometric" >&2; exit 1; }
+    mpiexec -n 2 "$netmass" import -tvb_zip "$tvb_zip" -zero_diagonal -normalize_max -o "$work/tvb68.h5" >/dev/null
+    grep -v -e '^-connectome_type ' -e '^-connectome_n ' inputs/hopf_cohort.opts >"$work/hopf_cohort_tvb.opts"
+    mpiexec -n 2 "$netmass" simulate -options_file "$work/hopf_cohort_tvb.opts" -connectome "$work/tvb68.h5" -o "$work/hopf_cohort.h5" >/dev/null ;;
+  geometric) mpiexec -n 2 "$netmass" simulate -options_file inputs/hopf_cohort.opts -o "$work/hopf_cohort.h5" >/dev/null ;;
+  *) echo "train_validation.sh: CONNECTOME must be tvb or geometric, not $connectome" >&2; exit 1 ;;
+  esac
+fi
+echo "==== cohort: inputs/hopf_cohort.opts on the $connectome connectome ($work/hopf_cohort.h5)"
 
 echo "==== dgemm peak"
 for np in 1 2; do mpiexec -n $np "$peak"; done
