@@ -5,9 +5,11 @@
 #include "infer_trainer_impl.h"
 
 /* Settings that shape the trajectory besides the model dims: a checkpoint resumes only
-   under the same ones. */
-#define NM_NKEY 5
-static const char *const nm_key_names[NM_NKEY] = {"train_seed", "train_batch", "train_test_fraction", "train_lr", "train_beta_epochs"};
+   under the same ones. The keys from NM_NKEY_REQUIRED on came later: a checkpoint
+   without them was written without a learning-rate drop (-1, 0). */
+#define NM_NKEY          7
+#define NM_NKEY_REQUIRED 5
+static const char *const nm_key_names[NM_NKEY] = {"train_seed", "train_batch", "train_test_fraction", "train_lr", "train_beta_epochs", "train_lr_drop_epoch", "train_lr_drop_lr"};
 static void NMTrainerKey(NMTrainer tr, PetscReal key[NM_NKEY])
 {
   key[0] = (PetscReal)tr->seed;
@@ -15,6 +17,8 @@ static void NMTrainerKey(NMTrainer tr, PetscReal key[NM_NKEY])
   key[2] = tr->test_fraction;
   key[3] = tr->lr;
   key[4] = (PetscReal)tr->beta_epochs;
+  key[5] = tr->lr_drop[0];
+  key[6] = tr->lr_drop[1];
 }
 
 PetscErrorCode NMTrainerCheckpointWrite(NMTrainer tr)
@@ -72,6 +76,10 @@ PetscErrorCode NMTrainerCheckpointRead(NMTrainer tr)
   for (PetscInt k = 0; k < NM_NKEY; k++) {
     PetscCall(NMFileGetAttributeReal(f, "/", nm_key_names[k], &val, &found));
     char hs[32], ws[32];
+    if (!found && k >= NM_NKEY_REQUIRED) {
+      val   = k == 5 ? -1 : 0;
+      found = PETSC_TRUE;
+    }
     PetscCheck(found, tr->comm, PETSC_ERR_FILE_UNEXPECTED, "%s has no attribute %s: not a checkpoint of netmass train", what, nm_key_names[k]);
     if (val == key[k]) continue;
     PetscCall(NMFormat(hs, sizeof(hs), "%g", (double)val));

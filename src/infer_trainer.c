@@ -50,6 +50,8 @@ PetscErrorCode NMTrainerCreate(MPI_Comm comm, NMTrainer *trainer)
   tr->beta_epochs        = 500;
   tr->checkpoint_every   = 50;
   tr->lr                 = 1e-3;
+  tr->lr_drop[0]         = -1;
+  tr->lr_drop[1]         = 0;
   tr->clip               = 1000;
   tr->test_fraction      = 0.2;
   *trainer               = tr;
@@ -69,6 +71,12 @@ PetscErrorCode NMTrainerSetFromOptions(NMTrainer tr)
   PetscCall(PetscOptionsInt("-train_epochs", "Epochs (Sip et al.: about 1000)", NULL, tr->epochs, &tr->epochs, NULL));
   PetscCall(PetscOptionsInt("-train_batch", "Items per global minibatch (split over the ranks)", NULL, tr->batch, &tr->batch, NULL));
   PetscCall(PetscOptionsReal("-train_lr", "Adam learning rate", NULL, tr->lr, &tr->lr, NULL));
+  {
+    PetscInt  nd = 2;
+    PetscBool set;
+    PetscCall(PetscOptionsRealArray("-train_lr_drop", "E,LR: from epoch E + 1 on, Adam's learning rate is LR (Sip et al.'s synthetic runs: 2000,1e-3 after -train_lr 3e-3)", NULL, tr->lr_drop, &nd, &set));
+    PetscCheck(!set || (nd == 2 && tr->lr_drop[0] >= 0 && tr->lr_drop[0] == PetscFloorReal(tr->lr_drop[0]) && tr->lr_drop[1] > 0), comm, PETSC_ERR_ARG_WRONG, "-train_lr_drop needs E,LR: a whole number of epochs E >= 0 and a positive learning rate LR, e.g. -train_lr_drop 2000,1e-3");
+  }
   PetscCall(PetscOptionsReal("-train_clip", "Elementwise gradient clipping bound", NULL, tr->clip, &tr->clip, NULL));
   PetscCall(PetscOptionsInt("-train_beta_epochs", "Epochs over which beta_p rises linearly from 0 to 1 (0: 1 from the start)", NULL, tr->beta_epochs, &tr->beta_epochs, NULL));
   PetscCall(PetscOptionsReal("-train_test_fraction", "Fraction of the (subject, region) items held out for testing", NULL, tr->test_fraction, &tr->test_fraction, NULL));
@@ -259,6 +267,10 @@ static PetscErrorCode NMTrainerWriteModel(NMTrainer tr)
   PetscCall(NMFileSetAttributeInt(f, "/", "epochs_done", tr->history.nepochs));
   PetscCall(NMFileSetAttributeInt(f, "/", "train_batch", tr->batch));
   PetscCall(NMFileSetAttributeReal(f, "/", "train_lr", tr->lr));
+  if (tr->lr_drop[0] >= 0) {
+    PetscCall(NMFileSetAttributeInt(f, "/", "train_lr_drop_epoch", (PetscInt)tr->lr_drop[0]));
+    PetscCall(NMFileSetAttributeReal(f, "/", "train_lr_drop_lr", tr->lr_drop[1]));
+  }
   PetscCall(NMFileSetAttributeInt(f, "/", "train_beta_epochs", tr->beta_epochs));
   PetscCall(NMFileSetAttributeReal(f, "/", "train_test_fraction", tr->test_fraction));
   PetscCall(NMInferModelWriteTo(tr->comm, f, tr->model, "params"));
@@ -297,6 +309,7 @@ PetscErrorCode NMTrainerRun(NMTrainer tr)
 
     PetscCall(PetscTime(&t0));
     PetscCall(PetscGetFlops(&f0));
+    PetscCall(NMAdamSetParameters(tr->adam, tr->lr_drop[0] >= 0 && e >= (PetscInt)tr->lr_drop[0] ? tr->lr_drop[1] : tr->lr, 0.9, 0.999, 1e-7, tr->clip));
     w.compute = 0;
     PetscCall(NMInferPermutation(tr->ntrain, (uint64_t)tr->seed, (uint32_t)e, NM_STREAM_SHUFFLE, w.perm));
     for (PetscInt k = 0; k < tr->ntrain; k++) w.perm[k] = tr->train[w.perm[k]];

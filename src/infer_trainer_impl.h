@@ -14,6 +14,7 @@ struct _n_NMTrainer {
   /* optimisation (Sip et al. 2023, Methods) */
   PetscInt          epochs, batch, beta_epochs, checkpoint_every, stop_after;
   PetscReal         lr, clip, test_fraction, tr_s; /* tr_s: sample period of the cohort (s) */
+  PetscReal         lr_drop[2];                    /* from epoch lr_drop[0] (0-based) on, the learning rate is lr_drop[1]; lr_drop[0] < 0: never */
   PetscBool         restart;
   PetscInt64        seed;
   /* state */
