@@ -113,7 +113,7 @@ static void test_dot(void **state)
 /* The same contraction in every order, with and without SIMD: the same bits. */
 static void test_orders(void **state)
 {
-  NMGeometricParams gp = {40, 40.0, 15.0};
+  NMGeometricParams gp = {40, 40.0, 15.0, 0.0, 0.0};
   NMConnectome      conn;
   NMDelayModel      dm;
   const NMContractOptions opts[3] = {{NM_CONTRACT_RECEIVER, PETSC_FALSE}, {NM_CONTRACT_EMITTER, PETSC_TRUE}, {NM_CONTRACT_RECEIVER, PETSC_TRUE}};
