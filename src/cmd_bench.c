@@ -15,6 +15,7 @@
 #include <netmass/connectome_tensor.h>
 #include <netmass/generators.h>
 #include <netmass/import.h>
+#include <netmass/integrator.h>
 #include <netmass/model.h>
 #include <netmass/partition.h>
 #include <netmass/simulator.h>
@@ -63,8 +64,8 @@ static const NMBenchCase nm_bench_cases[] = {
 
 /* Model settings. 998 regions: rWW2 (Deco et al. 2014) with TVB's defaults. Ring: the
    settings of inputs/zjr_ring1000_{sw,fc}_d3.opts (Gonzalez-Mitjans et al., sec. 3). */
-static const char nm_bench_tvb_model[]  = "-model rww2 -G 0.5 -integrator ll -max_delay 0.5 -delay_tail 1e-6 -velocity_peak 7.5 -velocity_halfwidth 3";
-static const char nm_bench_ring_model[] = "-model zjr -G 0.01 -zjr_e0 5 -zjr_mu_ste 3 -zjr_sigma_ste 1 -integrator ll -max_delay 0.5 -delay_tail 1e-6 -velocity 7.5 -velocity_peak 7.5 -velocity_halfwidth 3";
+static const char nm_bench_tvb_model[]  = "-model rww2 -G 0.5 -max_delay 0.5 -delay_tail 1e-6 -velocity_peak 7.5 -velocity_halfwidth 3";
+static const char nm_bench_ring_model[] = "-model zjr -G 0.01 -zjr_e0 5 -zjr_mu_ste 3 -zjr_sigma_ste 1 -max_delay 0.5 -delay_tail 1e-6 -velocity 7.5 -velocity_peak 7.5 -velocity_halfwidth 3";
 static const char nm_bench_ring_net[2][96] = {"-connectome_type smallworld -connectome_n 1000 -ring_circumference 7500", "-connectome_type full -connectome_n 1000 -ring_circumference 7500"};
 
 typedef struct {
@@ -74,6 +75,7 @@ typedef struct {
   PetscInt  stream_reps, repeat;
   NMContractOptions  contract;  /* -contract_*, for the contraction alone and the runs */
   NMPartitionOptions partition; /* -partition*, likewise */
+  NMIntegratorType   integrator; /* -bench_integrator */
   /* connectomes, built on first use and saved to dir */
   NMConnectome conn[NM_BENCH_NNET];
   char         conn_path[NM_BENCH_NNET][PETSC_MAX_PATH_LEN];
@@ -414,7 +416,7 @@ static PetscErrorCode NMBenchCaseRun(MPI_Comm comm, NMBench *b, const NMBenchCas
   }
   if (bc->delay == NM_DELAY_SINGLE) PetscCall(NMFormat(delay, sizeof(delay), "-delay single -velocity %.17g", (double)res->velocity));
   else PetscCall(NMFormat(delay, sizeof(delay), "-delay gamma"));
-  PetscCall(NMFormat(opts, sizeof(opts), "%s %s -connectome %s -contract_order %s -contract_simd %d -partition %s -partition_node_cost %.17g", tvb ? nm_bench_tvb_model : nm_bench_ring_model, delay, b->conn_path[bc->net], NMContractOrders[b->contract.order], (int)b->contract.simd, NMPartitionTypes[b->partition.type], (double)b->partition.node_cost));
+  PetscCall(NMFormat(opts, sizeof(opts), "%s -integrator %s %s -connectome %s -contract_order %s -contract_simd %d -partition %s -partition_node_cost %.17g", tvb ? nm_bench_tvb_model : nm_bench_ring_model, NMIntegratorTypes[b->integrator], delay, b->conn_path[bc->net], NMContractOrders[b->contract.order], (int)b->contract.simd, NMPartitionTypes[b->partition.type], (double)b->partition.node_cost));
 
   steps = (PetscInt64)PetscMax(NM_BENCH_SHORT_STEPS + 10, round(bc->duration * b->scale / bc->dt));
   res->steps = steps;
@@ -546,6 +548,7 @@ PetscErrorCode NMCommandBench(MPI_Comm comm)
   PetscCall(PetscOptionsStringArray("-bench_cases", casehelp, NULL, names, &nnames, &set));
   PetscCall(PetscOptionsString("-bench_tvb_zip", "The 998-region TVB connectivity zip", NULL, b.zip, b.zip, sizeof(b.zip), NULL));
   PetscCall(PetscOptionsReal("-bench_scale", "Multiply every case's simulated time by this", NULL, b.scale, &b.scale, NULL));
+  PetscCall(PetscOptionsEnum("-bench_integrator", "Integrator of the simulator runs (ll; euler is the scheme of the C peers, e.g. fast_tvb)", NULL, NMIntegratorTypes, (PetscEnum)b.integrator, (PetscEnum *)&b.integrator, NULL));
   PetscCall(PetscOptionsReal("-bench_velocity", "D2 velocity on the 998-region connectome (m/s; 0: 7.5, or less so the shortest tract takes >= dt)", NULL, b.velocity, &b.velocity, NULL));
   PetscCall(PetscOptionsReal("-bench_stream_mb", "MiB per triad array per rank (0: 4 x last-level cache / ranks per node, at least 64)", NULL, b.stream_mb, &b.stream_mb, NULL));
   PetscCall(PetscOptionsInt("-bench_stream_reps", "Triad repetitions (the best counts)", NULL, b.stream_reps, &b.stream_reps, NULL));
