@@ -65,6 +65,7 @@ PETSC_EXTERN PetscErrorCode NMModelCheckParams(MPI_Comm comm, const NMModelType 
 /* The models (src/models/model_<name>.c). */
 PETSC_EXTERN const NMModelType NMModelZJR;    /* Zetterberg-Jansen-Rit column, 6 states */
 PETSC_EXTERN const NMModelType NMModelHopf;   /* Stuart-Landau, 2 states, diffusive */
+PETSC_EXTERN const NMModelType NMModelHopfPlain; /* Stuart-Landau, 2 states, plain coupling */
 PETSC_EXTERN const NMModelType NMModelPMFM;   /* one-population reduced Wong-Wang (pMFM) */
 PETSC_EXTERN const NMModelType NMModelRWW2;   /* two-population reduced Wong-Wang (Deco 2014) */
 PETSC_EXTERN const NMModelType NMModelLinear; /* dx/dt = A x + B u, 2 states */

@@ -4,7 +4,7 @@
 #include <netmass/model.h>
 #include <netmass/sys.h>
 
-const NMModelType *const NMModelTypes[] = {&NMModelZJR, &NMModelHopf, &NMModelPMFM, &NMModelRWW2, &NMModelLinear, NULL};
+const NMModelType *const NMModelTypes[] = {&NMModelZJR, &NMModelHopf, &NMModelHopfPlain, &NMModelPMFM, &NMModelRWW2, &NMModelLinear, NULL};
 
 PetscErrorCode NMModelFind(MPI_Comm comm, const char name[], const NMModelType **model)
 {

@@ -1,4 +1,5 @@
-/* Hopf (Stuart-Landau) oscillator with diffusive coupling.
+/* Hopf (Stuart-Landau) oscillator with diffusive coupling (`hopf`) or plain coupling
+   (`hopf_plain`).
 
    Reference: V. Sip, M. Hashemi, T. Dickscheid, K. Amunts, S. Petkoski and V. Jirsa,
    "Characterization of regional differences in resting-state fMRI with a data-driven
@@ -11,6 +12,9 @@
 
    Diffusive coupling: the simulator passes u = G sum_j w_ij (x_j, y_j) and
    self = G sum_j w_ij, and the model subtracts self * (x, y) itself (model.h).
+   `hopf_plain` keeps u = G sum_j w_ij (x_j, y_j) alone: then the origin's eigenvalues are
+   a + G lambda_i(W) +- i omega, so its Hopf bifurcation lies at G* = -a / lambda_max(W)
+   (the fixed-point issue's known answer); the model's ctx is the factor of the self term.
 
    Noise: dx = f dt + beta dW, i.e. beta is in units of x / sqrt(s). Sip et al.'s reference
    code adds beta * N(0, 1) per step without the sqrt(dt) factor, so its effective beta
@@ -35,23 +39,21 @@ static const NMParamInfo hopf_params[HOPF_NPARAM] = {
 
 static void HopfRhs(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[])
 {
-  (void)ctx;
-  PetscReal a = theta[HOPF_A], w = 2 * PETSC_PI * theta[HOPF_F], g = a - x[0] * x[0] - x[1] * x[1];
+  const PetscReal a = theta[HOPF_A], w = 2 * PETSC_PI * theta[HOPF_F], g = a - x[0] * x[0] - x[1] * x[1], s = *(const PetscReal *)ctx * self;
 
-  f[0] = g * x[0] - w * x[1] + u[0] - self * x[0];
-  f[1] = g * x[1] + w * x[0] + u[1] - self * x[1];
+  f[0] = g * x[0] - w * x[1] + u[0] - s * x[0];
+  f[1] = g * x[1] + w * x[0] + u[1] - s * x[1];
 }
 
 static void HopfJacobian(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[])
 {
-  (void)ctx;
-  PetscReal a = theta[HOPF_A], w = 2 * PETSC_PI * theta[HOPF_F];
+  const PetscReal a = theta[HOPF_A], w = 2 * PETSC_PI * theta[HOPF_F], s = *(const PetscReal *)ctx * self;
 
   (void)u;
-  J[0] = a - 3 * x[0] * x[0] - x[1] * x[1] - self;
+  J[0] = a - 3 * x[0] * x[0] - x[1] * x[1] - s;
   J[1] = -2 * x[0] * x[1] - w;
   J[2] = -2 * x[0] * x[1] + w;
-  J[3] = a - x[0] * x[0] - 3 * x[1] * x[1] - self;
+  J[3] = a - x[0] * x[0] - 3 * x[1] * x[1] - s;
 }
 
 static void HopfInputJacobian(const void *ctx, const PetscReal x[], const PetscReal u[], const PetscReal theta[], PetscReal B[])
@@ -101,6 +103,9 @@ static void HopfInitialState(const void *ctx, const PetscReal theta[], PetscReal
   x0[1] = 0;
 }
 
+/* the factor of the self term: 1 diffusive, 0 plain coupling */
+static const PetscReal hopf_diffusive = 1, hopf_plain = 0;
+
 const NMModelType NMModelHopf = {
   .name              = "hopf",
   .description       = "Hopf (Stuart-Landau) oscillator with diffusive coupling (Sip et al., Sci. Adv. 2023, eq. 30-31)",
@@ -118,4 +123,25 @@ const NMModelType NMModelHopf = {
   .coupling_jacobian = HopfCouplingJacobian,
   .noise             = HopfNoise,
   .initial_state     = HopfInitialState,
+  .ctx               = &hopf_diffusive,
+};
+
+const NMModelType NMModelHopfPlain = {
+  .name              = "hopf_plain",
+  .description       = "Hopf (Stuart-Landau) oscillator with plain coupling G sum_j w_ij (x_j, y_j) (no diffusive self term)",
+  .nstate            = 2,
+  .state_names       = hopf_state_names,
+  .state_units       = hopf_state_units,
+  .ncoupling         = 2,
+  .nparam            = HOPF_NPARAM,
+  .params            = hopf_params,
+  .diffusive         = PETSC_FALSE,
+  .rhs               = HopfRhs,
+  .jacobian          = HopfJacobian,
+  .input_jacobian    = HopfInputJacobian,
+  .coupling          = HopfCoupling,
+  .coupling_jacobian = HopfCouplingJacobian,
+  .noise             = HopfNoise,
+  .initial_state     = HopfInitialState,
+  .ctx               = &hopf_plain,
 };

@@ -205,6 +205,7 @@ static void expect_special(PetscReal tol, const char opts[], PetscInt n, const P
 /* Continuation against known bifurcations:
    - pMFM node in w: folds at 1.1912 and 2.0584; in I_o (w = 1): folds at 0.31980, 0.32508;
    - Stuart-Landau network, diffusive coupling, in a: a Hopf point at a = 0, frequency f;
+   - the same with plain coupling, in G: a Hopf point at G* = -a / lambda_max(W);
    - the Jansen-Rit column (standard parameters) in its input p: folds at p = 113.586 and
      -41.301, Hopf points at -12.148 (7.24 Hz), 89.829 (10.38 Hz) and 315.696 (11.16 Hz).
      Standard Jansen-Rit is the ZJR column with h_ste = A C2 = 3.25 * 108, h_inh = B C4 =
@@ -217,7 +218,7 @@ static void test_continuation(void **state)
   if (!one_rank()) skip();
   {
     const PetscReal t[] = {fold, fold}, v[] = {1.1912, 2.0584}, fr[] = {0, 0};
-    expect_special(5e-5, "-model pmfm -pmfm_w 1.5 -connectome_type none -connectome_n 1 -fp_box 0,1 -fp_deflation_shift 100 -cont_parameter w -cont_range 1,2.5", 2, t, v, fr);
+    expect_special(5e-5, "-options_file " NM_SOURCE_INPUTS "/fp_pmfm_node.opts", 2, t, v, fr);
   }
   {
     const PetscReal t[] = {fold, fold}, v[] = {0.31980, 0.32508}, fr[] = {0, 0};
@@ -226,6 +227,26 @@ static void test_continuation(void **state)
   {
     const PetscReal t[] = {hopf}, v[] = {0}, fr[] = {0.07};
     expect_special(1e-8, "-model hopf -hopf_a -0.5 -hopf_f 0.07 -connectome_type ring -connectome_n 6 -G 0.2 -cont_parameter a -cont_range -1,1", 1, t, v, fr);
+  }
+  {
+    /* plain coupling: the origin's eigenvalues are a + G lambda_i(W) +- i omega, so the
+       Hopf point in G is at G* = -a / lambda_max(W) (lambda_max: W's Perron root) */
+    NMRingParams rp = {8, 2, 3.0, 0, 0.5, 100.0};
+    NMConnectome conn;
+    PetscReal   *W, A[64], wr[8], wi[8], lmax = 0;
+    char         opts[512];
+    assert_int_equal(NMGenerateRing(PETSC_COMM_WORLD, &rp, 1, &conn), 0);
+    assert_int_equal(NMConnectomeSave(conn, "fp_ring8_plain.h5"), 0);
+    assert_int_equal(NMConnectomeGetArrays(conn, &W, NULL, NULL), 0);
+    for (int i = 0; i < 64; i++) A[i] = W[i];
+    assert_int_equal(LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', 8, A, 8, wr, wi, NULL, 8, NULL, 8), 0);
+    for (int i = 0; i < 8; i++) lmax = PetscMax(lmax, wr[i]);
+    assert_int_equal(NMConnectomeDestroy(&conn), 0);
+    {
+      const PetscReal t[] = {hopf}, v[] = {0.3 / lmax}, fr[] = {0.06};
+      snprintf(opts, sizeof(opts), "-model hopf_plain -hopf_plain_a -0.3 -hopf_plain_f 0.06 -connectome fp_ring8_plain.h5 -G 0 -cont_parameter G -cont_range 0,%g", (double)(0.6 / lmax));
+      expect_special(1e-8, opts, 1, t, v, fr);
+    }
   }
   {
     const PetscReal t[] = {fold, fold, hopf, hopf, hopf}, v[] = {113.586 / 108, -41.301 / 108, -12.148 / 108, 89.829 / 108, 315.696 / 108}, fr[] = {0, 0, 7.24, 10.38, 11.16};

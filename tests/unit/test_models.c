@@ -181,7 +181,7 @@ static void test_descriptors(void **state)
     assert_int_equal(NMModelFind(PETSC_COMM_SELF, m->name, &found), 0);
     assert_ptr_equal(found, m);
   }
-  assert_int_equal(n, 5);
+  assert_int_equal(n, 6);
   assert_int_equal(NMModelParamIndex(&NMModelZJR, "no_such_parameter"), -1);
   assert_int_equal(NMModelParamIndex(&NMModelPMFM, "i_o"), NMModelParamIndex(&NMModelPMFM, "I_o"));
   assert_int_equal(NMModelParamIndex(&NMModelZJR, "beta_pyr"), NM_ZJR_BETA_PYR);
@@ -250,7 +250,7 @@ static void test_find_and_check(void **state)
   assert_int_not_equal(NMModelFind(PETSC_COMM_SELF, "foo", &m), 0);
   assert_null(m);
   assert_non_null(strstr(last_error, "foo"));
-  assert_non_null(strstr(last_error, "zjr hopf pmfm rww2 linear"));
+  assert_non_null(strstr(last_error, "zjr hopf hopf_plain pmfm rww2 linear"));
 
   /* ZJR with a negative beta_pyr: named, with the node, the value and the domain. */
   DefaultTheta(&NMModelZJR, theta);
