@@ -34,6 +34,25 @@ PetscErrorCode NMCohortLoadConnectome(MPI_Comm comm, const char path[], PetscInt
   PetscFunctionReturn(0);
 }
 
+/* The subjects a -connectome file holds: a cohort file's count, 1 for a connectome file. */
+PetscErrorCode NMConnectomeFileSubjects(MPI_Comm comm, const char path[], PetscInt *subjects)
+{
+  char format[64];
+
+  PetscFunctionBeginUser;
+  *subjects = 1;
+  PetscCall(NMFileGetFormat(comm, path, format, sizeof(format)));
+  if (!strcmp(format, NM_FORMAT_COHORT)) {
+    NMFile   f;
+    PetscInt dims[3];
+    PetscCall(NMFileOpen(comm, path, NM_FORMAT_COHORT, &f));
+    PetscCall(NMFileGetShape(f, "weights", 3, dims));
+    PetscCall(NMFileDestroy(&f));
+    *subjects = dims[0];
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode NMCohortDerive(MPI_Comm comm, NMConnectome base, PetscInt S, PetscReal eps, PetscReal jitter, PetscInt64 seed, NMCohort *cohort)
 {
   PetscInt           n;

@@ -1,3 +1,4 @@
+#include <netmass/cohort.h>
 #include <netmass/h5file.h>
 #include <netmass/sys.h>
 #include "fixedpoint_impl.h"
@@ -154,6 +155,19 @@ PetscErrorCode NMFixedPointsCohort(MPI_Comm comm, PetscInt S, PetscReal eps, Pet
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCheck(S > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-fp_subjects must be positive");
   PetscCheck(group_size >= 1 && size % group_size == 0, comm, PETSC_ERR_ARG_WRONG, "-fp_group_size %" PetscInt_FMT " must divide the %d ranks", group_size, (int)size);
+  {
+    /* a cohort file given as -connectome must hold every subject asked for (a subject's
+       own bad data is recorded as that subject's failure below; a count that cannot match
+       is the whole run's error) */
+    char      conn[PETSC_MAX_PATH_LEN] = "";
+    PetscBool set;
+    PetscInt  have;
+    PetscCall(PetscOptionsGetString(NULL, NULL, "-connectome", conn, sizeof(conn), &set));
+    if (set && conn[0]) {
+      PetscCall(NMConnectomeFileSubjects(comm, conn, &have));
+      PetscCheck(have == 1 || S <= have, comm, PETSC_ERR_ARG_SIZ, "-fp_subjects %" PetscInt_FMT ": the cohort file %s (-connectome) holds %" PetscInt_FMT " subjects: ask for at most %" PetscInt_FMT, S, conn, have, have);
+    }
+  }
   PetscCallMPI(MPI_Comm_split(comm, rank / (PetscMPIInt)group_size, rank, &group));
   PetscCallMPI(MPI_Comm_rank(group, &grank));
   /* the next subject to hand out: a counter on rank 0, taken with an atomic fetch-and-add */

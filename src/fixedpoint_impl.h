@@ -47,6 +47,7 @@ struct _n_NMFixedPoints {
   /* search */
   PetscInt64         seed;
   PetscInt           starts, max_solves, patience, solves, converged, iterations;
+  PetscInt           singular; /* solves whose linear solve failed (singular Jacobian) */
   PetscReal          box[2], power, shift, merge, max_step, relax, relax_dt; /* relax: s of dynamics before Newton, in steps of relax_dt */
   PetscBool          deflate, deflate_now, exhausted, setup; /* deflate_now: in the current solve */
   /* kinds of start, used in turn (start s has kind kinds[s % nkinds]); the equilibria of

@@ -562,6 +562,16 @@ PetscErrorCode NMFixedPointsSolve(NMFixedPoints f)
       f->solves++;
       f->iterations += its;
       again = PETSC_FALSE;
+      if (reason == SNES_DIVERGED_LINEAR_SOLVE) {
+        /* a singular Jacobian: this start fails. The failed MUMPS factorisation must be
+           redone from its analysis, or the next solve reuses it and MUMPS stops. */
+        KSP ksp;
+        PC  pc;
+        PetscCall(SNESGetKSP(f->snes, &ksp));
+        PetscCall(KSPGetPC(ksp, &pc));
+        PetscCall(PCReset(pc));
+        f->singular++;
+      }
       if (reason <= 0) continue;
       f->converged++;
       PetscCall(NMFPFind(f, &which));
@@ -573,6 +583,7 @@ PetscErrorCode NMFixedPointsSolve(NMFixedPoints f)
     idle = found ? 0 : idle + 1;
   }
   f->exhausted = (PetscBool)(idle >= f->patience);
+  PetscCheck(f->nroots || f->singular < f->solves, f->comm, PETSC_ERR_NOT_CONVERGED, "the Jacobian of model %s was singular at every one of the %" PetscInt_FMT " solves, and no root was found: its equilibria are not isolated (a continuum of them) or the model is degenerate at these parameters (e.g. a zero row in its Jacobian); change the model's parameters (or G), or the starts (-fp_box)", f->model->name, f->solves);
   PetscCall(NMFixedPointsStability(f));
   if (f->delay_check) PetscCall(NMFixedPointsDelayStability(f));
   if (f->dynamics) PetscCall(NMFixedPointsDynamics(f));

@@ -32,6 +32,7 @@ PETSC_EXTERN PetscErrorCode NMCohortSave(NMCohort cohort, const char path[]);
 PETSC_EXTERN PetscErrorCode NMCohortLoad(MPI_Comm comm, const char path[], NMCohort *cohort);
 /* Subject `subject` (0-based) of a cohort file as a connectome (every rank). */
 PETSC_EXTERN PetscErrorCode NMCohortLoadConnectome(MPI_Comm comm, const char path[], PetscInt subject, NMConnectome *conn);
+PETSC_EXTERN PetscErrorCode NMConnectomeFileSubjects(MPI_Comm comm, const char path[], PetscInt *subjects);
 /* S subject connectomes derived from `base`: weights W + eps max(W) N(0,1) on its edges
    (symmetric, clipped at 0, rescaled to the base's maximum) and tract lengths times
    exp(jitter N(0,1)) (symmetric), subject s keyed by (seed, s); a cohort without fMRI. */
