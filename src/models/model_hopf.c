@@ -106,42 +106,22 @@ static void HopfInitialState(const void *ctx, const PetscReal theta[], PetscReal
 /* the factor of the self term: 1 diffusive, 0 plain coupling */
 static const PetscReal hopf_diffusive = 1, hopf_plain = 0;
 
+/* what the two couplings share */
+#define NM_HOPF_COMMON \
+  .nstate = 2, .state_names = hopf_state_names, .state_units = hopf_state_units, .ncoupling = 2, .nparam = HOPF_NPARAM, .params = hopf_params, .rhs = HopfRhs, .jacobian = HopfJacobian, .input_jacobian = HopfInputJacobian, .coupling = HopfCoupling, .coupling_jacobian = HopfCouplingJacobian, .noise = HopfNoise, .initial_state = HopfInitialState
+
 const NMModelType NMModelHopf = {
-  .name              = "hopf",
-  .description       = "Hopf (Stuart-Landau) oscillator with diffusive coupling (Sip et al., Sci. Adv. 2023, eq. 30-31)",
-  .nstate            = 2,
-  .state_names       = hopf_state_names,
-  .state_units       = hopf_state_units,
-  .ncoupling         = 2,
-  .nparam            = HOPF_NPARAM,
-  .params            = hopf_params,
-  .diffusive         = PETSC_TRUE,
-  .rhs               = HopfRhs,
-  .jacobian          = HopfJacobian,
-  .input_jacobian    = HopfInputJacobian,
-  .coupling          = HopfCoupling,
-  .coupling_jacobian = HopfCouplingJacobian,
-  .noise             = HopfNoise,
-  .initial_state     = HopfInitialState,
-  .ctx               = &hopf_diffusive,
+  .name        = "hopf",
+  .description = "Hopf (Stuart-Landau) oscillator with diffusive coupling (Sip et al., Sci. Adv. 2023, eq. 30-31)",
+  .diffusive   = PETSC_TRUE,
+  .ctx         = &hopf_diffusive,
+  NM_HOPF_COMMON,
 };
 
 const NMModelType NMModelHopfPlain = {
-  .name              = "hopf_plain",
-  .description       = "Hopf (Stuart-Landau) oscillator with plain coupling G sum_j w_ij (x_j, y_j) (no diffusive self term)",
-  .nstate            = 2,
-  .state_names       = hopf_state_names,
-  .state_units       = hopf_state_units,
-  .ncoupling         = 2,
-  .nparam            = HOPF_NPARAM,
-  .params            = hopf_params,
-  .diffusive         = PETSC_FALSE,
-  .rhs               = HopfRhs,
-  .jacobian          = HopfJacobian,
-  .input_jacobian    = HopfInputJacobian,
-  .coupling          = HopfCoupling,
-  .coupling_jacobian = HopfCouplingJacobian,
-  .noise             = HopfNoise,
-  .initial_state     = HopfInitialState,
-  .ctx               = &hopf_plain,
+  .name        = "hopf_plain",
+  .description = "Hopf (Stuart-Landau) oscillator with plain coupling G sum_j w_ij (x_j, y_j) (no diffusive self term)",
+  .diffusive   = PETSC_FALSE,
+  .ctx         = &hopf_plain,
+  NM_HOPF_COMMON,
 };
