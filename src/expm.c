@@ -287,11 +287,6 @@ PetscErrorCode NMLLStep(PetscInt n, PetscInt m, const PetscReal J[], const Petsc
    t), which only adds positive semi-definite terms and so is stable. */
 #define NM_VANLOAN_MAXNORM 1.0
 
-/* Pivots <= NM_CHOL_TINY trace(Q) are rounding noise of a semi-definite Q (some
-   sigma_i = 0): their column of L is set to zero instead of taking the square root of
-   a tiny or negative number. */
-#define NM_CHOL_TINY (100 * PETSC_MACHINE_EPSILON)
-
 /* Rows of L keep their off-diagonal entries: a dependent state (e.g. x_j = x_i) still
    gets the noise of the states it depends on. */
 void NMCholeskySemidefinite(PetscInt n, const PetscReal Q[], PetscReal L[])

@@ -197,5 +197,17 @@ void NMLLNoiseCovariance2x2(const PetscReal J[4], const PetscReal sigma[2], Pets
   Q[0] = h * (a[1][0] * s0 + a[1][1] * 2 * N[0] * s0 + a[1][2] * 2 * (delta * s0 + N[0] * N[0] * s0 + N[1] * N[1] * s1));
   Q[3] = h * (a[1][0] * s1 + a[1][1] * 2 * N[3] * s1 + a[1][2] * 2 * (delta * s1 + N[2] * N[2] * s0 + N[3] * N[3] * s1));
   Q[1] = Q[2] = h * (a[1][1] * (N[1] * s1 + N[2] * s0) + a[1][2] * 2 * (N[0] * N[2] * s0 + N[1] * N[3] * s1));
-  if (L) NMCholeskySemidefinite(2, Q, L);
+  if (L) {
+    /* NMCholeskySemidefinite(2, Q, L) written out: the same operations in the same
+       order (so the same bits; tests/unit/test_expm_2x2.c), without its loops */
+    const PetscReal tol = NM_CHOL_TINY * PetscMax(Q[0] + Q[3], 0);
+    PetscReal       d;
+    L[0] = L[1] = L[2] = L[3] = 0;
+    if (Q[0] > tol) {
+      L[0] = PetscSqrtReal(Q[0]);
+      L[2] = Q[2] / L[0];
+    }
+    d = Q[3] - L[2] * L[2];
+    if (d > tol) L[3] = PetscSqrtReal(d);
+  }
 }

@@ -24,6 +24,10 @@ PETSC_EXTERN PetscErrorCode NMLLNoiseCovariance(PetscInt n, const PetscReal J[],
 
 /* Lower Cholesky factor L (Q = L L^T) of a symmetric positive semi-definite n x n Q;
    columns whose pivot is below 100 eps trace(Q) (rounding noise of a singular Q) are zero. */
+/* Pivots <= NM_CHOL_TINY trace(Q) are rounding noise of a semi-definite Q (some
+   sigma_i = 0): their column of L is set to zero instead of taking the square root of
+   a tiny or negative number. */
+#define NM_CHOL_TINY (100 * PETSC_MACHINE_EPSILON)
 PETSC_EXTERN void NMCholeskySemidefinite(PetscInt n, const PetscReal Q[], PetscReal L[]);
 
 /* The same LL step and noise covariance for two states (n = 2) in closed form

@@ -16,8 +16,9 @@
 
    H(x) = z / (1 - exp(-d z)), z = a x - b, is smooth but 0/0 at z = 0 (value 1/d): it is
    evaluated with expm1 (no cancellation in 1 - exp(-d z)) and by its Taylor series
-   for |d z| < 1e-3 (see PMFMTransfer). */
+   for |d z| < 1e-3 (see NMRateTransfer in rate_transfer.h). */
 #include <netmass/model.h>
+#include "rate_transfer.h"
 
 enum {
   PMFM_TAU_S,
@@ -47,28 +48,6 @@ static const NMParamInfo pmfm_params[PMFM_NPARAM] = {
   [PMFM_SIGMA] = {"sigma", "1/sqrt(s)", "noise amplitude on S (>= 0)", 0.01, 0, PETSC_MAX_REAL},
 };
 
-/* H(z) = z / (1 - exp(-d z)) and dH/dz. With t = d z:
-     H = z / (-expm1(-t)),  dH/dz = (1 - t / expm1(t)) / (-expm1(-t));
-   both are exact in form, but 1 - t/expm1(t) ~ t/2 cancels (relative error eps/|t|), and
-   at t = 0 both are 0/0. For |t| < 1e-3 the series t/(1 - e^-t) = 1 + t/2 + t^2/12 - t^4/720
-   + O(t^6) is used instead; its truncation error there is below 1e-19 relative.
-   Large |t| is safe: exp overflow gives H -> 0 (z << 0) or H -> z (z >> 0), never NaN.
-   (The same function appears in model_rww2.c; models share no private header.) */
-static PetscReal PMFMTransfer(PetscReal z, PetscReal d, PetscReal *dHdz)
-{
-  PetscReal t = d * z;
-
-  if (PetscAbsReal(t) < 1e-3) {
-    PetscReal t2 = t * t;
-    if (dHdz) *dHdz = 0.5 + t / 6 - t * t2 / 180;
-    return (1 + t / 2 + t2 / 12 - t2 * t2 / 720) / d;
-  } else {
-    PetscReal D = -expm1(-t);
-    if (dHdz) *dHdz = (1 - t / expm1(t)) / D;
-    return z / D;
-  }
-}
-
 /* z = a x - b with x = w J S + I_o + u. */
 static PetscReal PMFMDrive(const PetscReal x[], const PetscReal u[], const PetscReal theta[])
 {
@@ -78,7 +57,7 @@ static PetscReal PMFMDrive(const PetscReal x[], const PetscReal u[], const Petsc
 static void PMFMRhs(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal f[])
 {
   (void)ctx;
-  PetscReal H = PMFMTransfer(PMFMDrive(x, u, theta), theta[PMFM_D], NULL);
+  PetscReal H = NMRateTransfer(PMFMDrive(x, u, theta), theta[PMFM_D], NULL);
 
   (void)self; /* additive coupling */
   f[0] = -x[0] / theta[PMFM_TAU_S] + (1 - x[0]) * theta[PMFM_GAMMA] * H;
@@ -88,7 +67,7 @@ static void PMFMRhs(const void *ctx, const PetscReal x[], const PetscReal u[], P
 static void PMFMJacobian(const void *ctx, const PetscReal x[], const PetscReal u[], PetscReal self, const PetscReal theta[], PetscReal J[])
 {
   (void)ctx;
-  PetscReal dH, H = PMFMTransfer(PMFMDrive(x, u, theta), theta[PMFM_D], &dH), g = theta[PMFM_GAMMA];
+  PetscReal dH, H = NMRateTransfer(PMFMDrive(x, u, theta), theta[PMFM_D], &dH), g = theta[PMFM_GAMMA];
 
   (void)self;
   J[0] = -1 / theta[PMFM_TAU_S] - g * H + (1 - x[0]) * g * dH * theta[PMFM_A] * theta[PMFM_W] * theta[PMFM_J];
@@ -100,7 +79,7 @@ static void PMFMInputJacobian(const void *ctx, const PetscReal x[], const PetscR
   (void)ctx;
   PetscReal dH;
 
-  (void)PMFMTransfer(PMFMDrive(x, u, theta), theta[PMFM_D], &dH);
+  (void)NMRateTransfer(PMFMDrive(x, u, theta), theta[PMFM_D], &dH);
   B[0] = (1 - x[0]) * theta[PMFM_GAMMA] * dH * theta[PMFM_A];
 }
 

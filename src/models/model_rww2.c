@@ -19,8 +19,9 @@
    I_o 0.382 nA. TVB's time unit is ms, ours is s: gamma_E = 0.641, gamma_I = 1,
    tau_E = 0.1 s, tau_I = 0.01 s. Not included: TVB's I_ext (default 0) and lamda (default 0,
    network input on the inhibitory population). TVB uses the direct formula for H, which is
-   0/0 at a I = b; here H is evaluated stably there (RWW2Transfer). */
+   0/0 at a I = b; here H is evaluated stably there (NMRateTransfer, rate_transfer.h). */
 #include <netmass/model.h>
+#include "rate_transfer.h"
 
 enum {
   RWW2_A_E,
@@ -68,27 +69,6 @@ static const NMParamInfo rww2_params[RWW2_NPARAM] = {
   [RWW2_SIGMA]   = {"sigma", "1/sqrt(s)", "noise amplitude on S_E and S_I (>= 0)", 0.01, 0, PETSC_MAX_REAL},
 };
 
-/* H(z) = z / (1 - exp(-d z)) and, when dHdz is not NULL, dH/dz, stable at z = 0 (value
-   1/d). With t = d z:
-     H = z / (-expm1(-t)),  dH/dz = (1 - t / expm1(t)) / (-expm1(-t));
-   for |t| < 1e-3, where 1 - t/expm1(t) cancels, the series t/(1 - e^-t) = 1 + t/2 + t^2/12
-   - t^4/720 + O(t^6) (truncation below 1e-19 relative). Exp overflow at large |t| gives
-   H -> 0 or H -> z, never NaN. (The same function appears in model_pmfm.c.) */
-static PetscReal RWW2Transfer(PetscReal z, PetscReal d, PetscReal *dHdz)
-{
-  PetscReal t = d * z;
-
-  if (PetscAbsReal(t) < 1e-3) {
-    PetscReal t2 = t * t;
-    if (dHdz) *dHdz = 0.5 + t / 6 - t * t2 / 180;
-    return (1 + t / 2 + t2 / 12 - t2 * t2 / 720) / d;
-  } else {
-    PetscReal D = -expm1(-t);
-    if (dHdz) *dHdz = (1 - t / expm1(t)) / D;
-    return z / D;
-  }
-}
-
 /* f, J = df/dx and B = df/du (each may be NULL), sharing the firing rates r_E, r_I (Hz)
    and, for J and B, their derivatives with respect to the currents I_E, I_I: the transfer
    functions are the model's whole cost. dI_E/dS_E = w_p J_N, dI_E/dS_I = -J_i,
@@ -101,8 +81,8 @@ static void RWW2Eval(const PetscReal x[], const PetscReal u[], const PetscReal t
   const PetscBool deriv = (PetscBool)(J || B);
   PetscReal       r[2], dr[2] = {0, 0}, kE;
 
-  r[0] = RWW2Transfer(theta[RWW2_A_E] * IE - theta[RWW2_B_E], theta[RWW2_D_E], deriv ? &dr[0] : NULL);
-  r[1] = RWW2Transfer(theta[RWW2_A_I] * II - theta[RWW2_B_I], theta[RWW2_D_I], deriv ? &dr[1] : NULL);
+  r[0] = NMRateTransfer(theta[RWW2_A_E] * IE - theta[RWW2_B_E], theta[RWW2_D_E], deriv ? &dr[0] : NULL);
+  r[1] = NMRateTransfer(theta[RWW2_A_I] * II - theta[RWW2_B_I], theta[RWW2_D_I], deriv ? &dr[1] : NULL);
   dr[0] *= theta[RWW2_A_E];
   dr[1] *= theta[RWW2_A_I];
   if (f) {

@@ -106,6 +106,16 @@ static void test_closed_form_equals_general(void **state)
           assert_true(es <= tol);
           assert_true(eq <= tol);
           assert_true(normwise(4, Lc, Lg) <= tol);
+          {
+            /* the written-out 2 x 2 factor is NMCholeskySemidefinite's, bit for bit */
+            double       Lr[4], Qz[4], Lz[4];
+            const double sz[2] = {0, sigma[1]}; /* semi-definite: the first pivot is rounding noise */
+            NMCholeskySemidefinite(2, Qc, Lr);
+            assert_memory_equal(Lc, Lr, sizeof(Lr));
+            NMLLNoiseCovariance2x2(J, sz, h, Qz, Lz);
+            NMCholeskySemidefinite(2, Qz, Lr);
+            assert_memory_equal(Lz, Lr, sizeof(Lr));
+          }
           worst_step = fmax(worst_step, es);
           worst_cov  = fmax(worst_cov, eq);
         }
