@@ -404,7 +404,7 @@ PetscErrorCode NMTensorView(NMTensor t, PetscViewer viewer)
   PetscFunctionBeginUser;
   PetscCall(NMTensorGetInfo(t, &info));
   PetscCall(PetscViewerASCIIPrintf(viewer, "connectome tensor: %" PetscInt64_FMT " edges, %" PetscInt64_FMT " (edge, bin) entries (%.1f bins per edge), %" PetscInt64_FMT " shared kernel values\n", info.edges, info.entries, info.edges ? (double)info.entries / (double)info.edges : 0.0, info.kernels));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "  lags %" PetscInt_FMT "..%" PetscInt_FMT " steps; exchange every %" PetscInt_FMT " steps; %" PetscInt64_FMT " ghost emitters; %.3g MB; dots in %s order%s\n", info.min_lag, info.max_lag, info.interval, info.ghosts, (double)info.bytes / 1e6, NMContractOrders[info.order], info.single ? " (single-bin kernels: one product per edge)" : ""));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  lags %" PetscInt_FMT "..%" PetscInt_FMT " steps; exchange every %" PetscInt_FMT " steps; inputs of up to %" PetscInt_FMT " steps per pass; %" PetscInt64_FMT " ghost emitters; %.3g MB; dots in %s order%s\n", info.min_lag, info.max_lag, info.interval, info.block, info.ghosts, (double)info.bytes / 1e6, NMContractOrders[info.order], info.single ? " (single-bin kernels: one product per edge)" : ""));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  largest sub-step mass %.3g, largest truncated mass %.3g (renormalised)\n", (double)info.substep, (double)info.truncated));
   PetscFunctionReturn(0);
 }
