@@ -30,7 +30,6 @@ struct _n_NMTensor {
   PetscInt  *dpos;     /* CSR index of the edge (emitter-major order only) */
   PetscReal *d;        /* per edge, channel and step of a block: kernel . window, in CSR order */
   PetscInt   block;    /* most steps per NMTensorContractBlock pass */
-  PetscReal *acc;      /* block accumulators of one receiver and channel */
   NMDotFn    dot;
   /* ghosts */
   PetscInt   nghost;
@@ -175,7 +174,6 @@ static PetscErrorCode NMTensorSetOrder(NMTensor t, const PetscInt slot[], const 
     for (PetscInt j = 0; j < ne; j++) t->dpos[j] = key[j].csr;
   }
   if (!t->single) PetscCall(PetscMalloc1((size_t)ne * t->nc * t->block + 1, &t->d));
-  PetscCall(PetscMalloc1(t->block, &t->acc));
   PetscCall(PetscFree(key));
   PetscFunctionReturn(0);
 }
@@ -347,7 +345,6 @@ PetscErrorCode NMTensorDestroy(NMTensor *tensor)
   PetscCall(PetscFree3(t->hoff, t->nbins, t->kernel));
   PetscCall(PetscFree(t->dpos));
   PetscCall(PetscFree(t->d));
-  PetscCall(PetscFree(t->acc));
   PetscCall(PetscFree(t->rowsum));
   PetscCall(PetscFree(t->kw));
   PetscCall(PetscFree(t->ghost));
@@ -464,6 +461,23 @@ PetscErrorCode NMTensorExchange(NMTensor t, PetscInt64 step)
   PetscFunctionReturn(0);
 }
 
+/* u[j*us] = G sum_{e in [e0, e1)} w[e] x[off(e) + j] for j < m, each sum in ascending e,
+   where off(e) = hoff[e] or, without hoff, e * stride: the receiver sums of a block.
+   Step by step, each the single step's scalar loop: the edges' (offset, weight) stream
+   and the samples of step j + 1 (adjacent to those of step j) come from the L1 cache
+   after the first step. */
+static inline __attribute__((always_inline)) void NMRowSum(const PetscReal *restrict w, PetscInt e0, PetscInt e1, const PetscReal *x, const PetscInt64 *hoff, size_t stride, PetscInt m, PetscReal G, PetscReal *u, size_t us)
+{
+  for (PetscInt j = 0; j < m; j++) {
+    PetscReal s = 0;
+    if (hoff)
+      for (PetscInt e = e0; e < e1; e++) s += w[e] * x[hoff[e] + j];
+    else
+      for (PetscInt e = e0; e < e1; e++) s += w[e] * x[e * stride + j];
+    u[j * us] = s * G;
+  }
+}
+
 /* The hot loop (Gonzalez-Mitjans et al. eq. 7): for each owned receiver r and channel k,
    u = G sum_e K0[r,e] (kernel_e . window of emitter e's history), for the m steps
    step .. step + m - 1 at once. Each edge's window for `step` starts at hist + hoff + p
@@ -480,21 +494,12 @@ static void NMTensorContractRows(NMTensor t, PetscInt64 step, PetscInt m, PetscR
   const PetscInt   nc = t->nc, p = NMRingPos(step, t->B), ch = 2 * t->B;
   const size_t     rows = (size_t)t->nlocal * nc;
   const PetscReal *hist = t->hist + p;
-  PetscReal *restrict acc = t->acc;
 
   if (t->single) {
     /* one bin of weight 1 per edge (D1, D2): the term is K0 * (1 * sample), read from a
        compact (offset, weight) stream once for the m steps, whose samples are adjacent */
     for (PetscInt i = 0; i < t->nlocal; i++)
-      for (PetscInt k = 0; k < nc; k++) {
-        for (PetscInt j = 0; j < m; j++) acc[j] = 0;
-        for (PetscInt e = t->row[i]; e < t->row[i + 1]; e++) {
-          const PetscReal  w = t->weight[e];
-          const PetscReal *h = hist + t->hoff[e] + k * ch;
-          for (PetscInt j = 0; j < m; j++) acc[j] += w * h[j];
-        }
-        for (PetscInt j = 0; j < m; j++) u[j * rows + (size_t)i * nc + k] = acc[j] * G;
-      }
+      for (PetscInt k = 0; k < nc; k++) NMRowSum(t->weight, t->row[i], t->row[i + 1], hist + k * ch, t->hoff, 0, m, G, u + (size_t)i * nc + k, rows);
     return;
   }
   /* the dots, in the compute order, stored at the edge's CSR position: the m dots of an
@@ -513,15 +518,7 @@ static void NMTensorContractRows(NMTensor t, PetscInt64 step, PetscInt m, PetscR
     }
   }
   for (PetscInt i = 0; i < t->nlocal; i++)
-    for (PetscInt k = 0; k < nc; k++) {
-      for (PetscInt j = 0; j < m; j++) acc[j] = 0;
-      for (PetscInt e = t->row[i]; e < t->row[i + 1]; e++) {
-        const PetscReal  w  = t->weight[e];
-        const PetscReal *dk = t->d + ((size_t)e * nc + k) * m;
-        for (PetscInt j = 0; j < m; j++) acc[j] += w * dk[j];
-      }
-      for (PetscInt j = 0; j < m; j++) u[j * rows + (size_t)i * nc + k] = acc[j] * G;
-    }
+    for (PetscInt k = 0; k < nc; k++) NMRowSum(t->weight, t->row[i], t->row[i + 1], t->d + k * m, NULL, (size_t)nc * m, m, G, u + (size_t)i * nc + k, rows);
 }
 
 PetscErrorCode NMTensorContract(NMTensor t, PetscInt64 step, PetscReal G, PetscReal u[])
