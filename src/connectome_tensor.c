@@ -303,7 +303,7 @@ PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayMod
   /* ring buffers: lags up to max_lag behind the newest sample, plus the samples pushed
      between exchanges: B = max_lag + interval */
   t->B = t->max_lag + t->interval;
-  /* the block buffers need no more rows than a pass can fill (NMTensorBlockLength) */
+  /* the block buffers need no more rows than a pass can fill (NMTensorContractBlock) */
   t->block = PetscMax(1, PetscMin(opt->block ? opt->block : NM_CONTRACT_BLOCK_AUTO, PetscMin(t->lag_local, t->nghost ? t->interval : PETSC_MAX_INT)));
   PetscCall(PetscCalloc1((size_t)(t->nlocal + t->nghost) * nc * 2 * t->B + 1, &t->hist));
   PetscCall(NMTensorSetOrder(t, slot, first, nbins, kernel, opt->order));
