@@ -5,12 +5,15 @@
      database): wall time of a run of n steps minus that of a run of a few steps, both
      after NMSimulatorSetUp, so set-up, the output file, the initial history and the
      header cancel out; printed as wall seconds per simulated second;
-   - the contraction alone (NMTensorContract on a tensor built exactly as the simulator
-     builds it: same connectome, delay model, step and partition), with the pushes and
-     exchanges of a run between the timed calls;
+   - the contraction alone (NMTensorContractBlock, in blocks of the lengths the simulator
+     gets, on a tensor built exactly as the simulator builds it: same connectome, delay
+     model, step and partition), with the pushes and exchanges of a run between the
+     timed calls;
    - the bytes the contraction loads per step, counted from the loop's code (see
      NMBenchBytesPerStep), and the bandwidth it achieves as a ratio to the memory
-     bandwidth measured here with a STREAM triad.
+     bandwidth measured here with a STREAM triad; also the bytes a pass of one step
+     per step would load, the memory bound of the per-step loop (a blocked pass may
+     contract entries faster than that bound allows: it reads less per step).
    Everything is written under a temporary folder that is removed at the end. */
 #include <netmass/connectome_tensor.h>
 #include <netmass/generators.h>
@@ -73,7 +76,7 @@ typedef struct {
   PetscBool selected[NM_BENCH_NCASES], view, one_node;
   PetscReal scale, velocity, stream_mb;
   PetscInt  stream_reps, repeat;
-  NMContractOptions  contract;  /* -contract_*, for the contraction alone and the runs */
+  NMContractOptions  contract;  /* -contract_* (incl. -contract_block), for the contraction alone and the runs */
   NMPartitionOptions partition; /* -partition*, likewise */
   NMIntegratorType   integrator; /* -bench_integrator */
   /* connectomes, built on first use and saved to dir */
@@ -90,7 +93,9 @@ typedef struct {
   PetscReal    velocity;
   PetscReal    setup, t_short, t_long, step_time, s_per_s;
   PetscReal    contract, exchange; /* s per step, max over ranks */
+  PetscReal    block;              /* mean steps per pass of the contraction (over ranks) */
   PetscReal    bytes;              /* loaded by the contraction per step, all ranks */
+  PetscReal    bytes1;             /* what a pass of one step per step would load */
   PetscReal    distinct;           /* distinct bytes it touches per step, all ranks */
   PetscReal    others_contract, others_run; /* CPU share other processes took meanwhile */
 } NMBenchResult;
@@ -277,37 +282,50 @@ static PetscErrorCode NMBenchMinLength(NMConnectome conn, PetscReal *lmin)
 
 /* ---------------------------------------------------------------- the contraction */
 
-/* Bytes NMTensorContract loads per step, from its code: per (edge, bin) entry and
-   channel one history value and (unless every kernel is a single bin of weight 1) one
-   kernel value; per edge its record (info->edge_bytes: offset, weight, and with dots the
-   bin count, kernel offset, dots and CSR position); per receiver a row pointer and, per
-   channel, the input it writes. Every use counts: a kernel shared by several edges, or a
-   history sample read by several receivers, is counted each time it is read (this is the
-   traffic of a code that gets no reuse from the caches). */
-static PetscReal NMBenchBytesPerStep(const NMTensorInfo *info, PetscInt n, PetscInt nc)
+/* Bytes the contraction loads per step, from its code, for passes of `m` steps on
+   average: per pass, per (edge, bin) entry and channel one kernel value (unless every
+   kernel is a single bin of weight 1), per edge and channel its history window of
+   nbins + m - 1 samples, per edge its record (info->edge_bytes: offset, weight, and with
+   dots the bin count, kernel offset and CSR position) and, with dots, its m dots per
+   channel written and read back; per receiver a row pointer and, per channel, the m
+   inputs it writes. Every use counts: a kernel shared by several edges, or a history
+   sample read by several receivers, is counted each time it is read (this is the
+   traffic of a code that gets no reuse from the caches within a pass). m = 1: the
+   per-step loop. */
+static PetscReal NMBenchBytesPerStep(const NMTensorInfo *info, PetscInt n, PetscInt nc, PetscReal m)
 {
-  return (PetscReal)info->entries * nc * (info->single ? 1 : 2) * sizeof(PetscReal) + (PetscReal)info->edges * info->edge_bytes + (PetscReal)n * (sizeof(PetscInt) + nc * sizeof(PetscReal));
+  const PetscReal E = (PetscReal)info->edges, R = sizeof(PetscReal);
+  const PetscReal pass = (info->single ? 0 : (PetscReal)info->entries * nc * R + E * nc * m * 2 * R) + ((PetscReal)info->entries + E * (m - 1)) * nc * R + E * info->edge_bytes + (PetscReal)n * (sizeof(PetscInt) + nc * m * R);
+
+  return pass / m;
 }
 
-/* Distinct bytes a step touches: every stored kernel value once, the per-edge and
-   per-receiver data, and per emitter slot (owned and ghost) and channel the history
-   window of up to max_lag + 1 samples (no more history values than entries). What must
-   come from memory each step when nothing stays in the caches from one step to the next;
-   the real traffic lies between this and NMBenchBytesPerStep. */
-static PetscReal NMBenchDistinctBytesPerStep(const NMTensorInfo *info, PetscInt n, PetscInt nc)
+/* Distinct bytes a step touches, for passes of `m` steps: per pass every stored kernel
+   value once, the per-edge and per-receiver data, and per emitter slot (owned and ghost)
+   and channel the history window of up to max_lag + m samples (no more history values
+   than NMBenchBytesPerStep's). What must come from memory each step when nothing stays
+   in the caches from one pass to the next; the real traffic lies between this and
+   NMBenchBytesPerStep. */
+static PetscReal NMBenchDistinctBytesPerStep(const NMTensorInfo *info, PetscInt n, PetscInt nc, PetscReal m)
 {
-  const PetscReal hist = PetscMin((PetscReal)(n + info->ghosts) * (info->max_lag + 1), (PetscReal)info->entries);
+  const PetscReal E = (PetscReal)info->edges, R = sizeof(PetscReal);
+  const PetscReal hist = PetscMin((PetscReal)(n + info->ghosts) * (info->max_lag + m), (PetscReal)info->entries + E * (m - 1));
+  const PetscReal pass = (info->single ? 0 : (PetscReal)info->kernels * R + E * nc * m * 2 * R) + E * info->edge_bytes + hist * nc * R + (PetscReal)n * (sizeof(PetscInt) + nc * m * R);
 
-  return (info->single ? 0 : (PetscReal)info->kernels * sizeof(PetscReal)) + (PetscReal)info->edges * info->edge_bytes + hist * nc * sizeof(PetscReal) + (PetscReal)n * (sizeof(PetscInt) + nc * sizeof(PetscReal));
+  return pass / m;
 }
 
-/* Time NMTensorContract alone, in the order a run calls it: exchange every `interval`
-   steps, contract for step + 1, push the new outputs. */
+/* Time the contraction alone, in the order a run calls it: exchange every `interval`
+   steps, contract a block from step + 1 when the last one is used up, push the new
+   outputs. */
 static PetscErrorCode NMBenchContract(MPI_Comm comm, NMBench *b, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt nc, PetscInt64 steps, NMBenchResult *res)
 {
   PetscInt    n, rstart, rend, nlocal;
   NMTensor    t;
   PetscReal  *c0, *c, *u, tm[2] = {0, 0};
+  PetscInt    m = 0, j = 0;
+  PetscInt64  passes = 0;
+  PetscMPIInt size;
   NMBenchCPU  cpu0, cpu1;
 
   PetscFunctionBegin;
@@ -317,7 +335,7 @@ static PetscErrorCode NMBenchContract(MPI_Comm comm, NMBench *b, NMConnectome co
   nlocal = rend - rstart;
   PetscCall(NMTensorCreate(comm, conn, dm, dt, rstart, rend, nc, &b->contract, &t));
   PetscCall(NMTensorGetInfo(t, &res->info));
-  PetscCall(PetscMalloc3((size_t)n * nc, &c0, (size_t)nlocal * nc + 1, &c, (size_t)nlocal * nc + 1, &u));
+  PetscCall(PetscMalloc3((size_t)n * nc, &c0, (size_t)nlocal * nc + 1, &c, (size_t)res->info.block * nlocal * nc + 1, &u));
   for (PetscInt i = 0; i < n * nc; i++) c0[i] = 0.1 + 0.01 * PetscSinReal((PetscReal)i);
   PetscCall(NMTensorInitHistory(t, c0));
   NMBenchCPURead(&cpu0);
@@ -328,22 +346,31 @@ static PetscErrorCode NMBenchContract(MPI_Comm comm, NMBench *b, NMConnectome co
       PetscCall(NMTensorExchange(t, step));
       tm[1] += MPI_Wtime() - t0;
     }
-    t0 = MPI_Wtime();
-    PetscCall(NMTensorContract(t, step + 1, 1.0, u));
-    tm[0] += MPI_Wtime() - t0;
+    if (j == m) {
+      t0 = MPI_Wtime();
+      PetscCall(NMTensorContractBlock(t, step + 1, (PetscInt)PetscMin(steps - step, PETSC_MAX_INT), 1.0, u, &m));
+      tm[0] += MPI_Wtime() - t0;
+      passes++;
+      j = 0;
+    }
     /* new outputs that depend on the inputs, bounded (rows sum to at most a few hundred) */
-    for (PetscInt i = 0; i < nlocal * nc; i++) c[i] = 0.1 + 1e-4 * u[i] + 0.01 * PetscSinReal((PetscReal)(step + rstart + i));
+    for (PetscInt i = 0; i < nlocal * nc; i++) c[i] = 0.1 + 1e-4 * u[(size_t)j * nlocal * nc + i] + 0.01 * PetscSinReal((PetscReal)(step + rstart + i));
     PetscCall(NMTensorPush(t, step + 1, c));
+    j++;
   }
   NMBenchCPURead(&cpu1);
   PetscCall(NMBenchOthers(comm, b->one_node, &cpu0, &cpu1, &res->others_contract));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, tm, 2, MPIU_REAL, MPI_MAX, comm));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &passes, 1, MPIU_INT64, MPI_SUM, comm));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  res->block          = (PetscReal)steps * size / (PetscReal)passes;
   res->contract_steps = steps;
   res->contract       = tm[0] / (PetscReal)steps;
   res->exchange       = tm[1] / (PetscReal)steps;
   res->nc             = nc;
-  res->bytes          = NMBenchBytesPerStep(&res->info, n, nc);
-  res->distinct       = NMBenchDistinctBytesPerStep(&res->info, n, nc);
+  res->bytes          = NMBenchBytesPerStep(&res->info, n, nc, res->block);
+  res->bytes1         = NMBenchBytesPerStep(&res->info, n, nc, 1);
+  res->distinct       = NMBenchDistinctBytesPerStep(&res->info, n, nc, res->block);
   PetscCall(PetscFree3(c0, c, u));
   PetscCall(NMTensorDestroy(&t));
   PetscFunctionReturn(0);
@@ -416,7 +443,7 @@ static PetscErrorCode NMBenchCaseRun(MPI_Comm comm, NMBench *b, const NMBenchCas
   }
   if (bc->delay == NM_DELAY_SINGLE) PetscCall(NMFormat(delay, sizeof(delay), "-delay single -velocity %.17g", (double)res->velocity));
   else PetscCall(NMFormat(delay, sizeof(delay), "-delay gamma"));
-  PetscCall(NMFormat(opts, sizeof(opts), "%s -integrator %s %s -connectome %s -contract_order %s -contract_simd %d -partition %s -partition_node_cost %.17g", tvb ? nm_bench_tvb_model : nm_bench_ring_model, NMIntegratorTypes[b->integrator], delay, b->conn_path[bc->net], NMContractOrders[b->contract.order], (int)b->contract.simd, NMPartitionTypes[b->partition.type], (double)b->partition.node_cost));
+  PetscCall(NMFormat(opts, sizeof(opts), "%s -integrator %s %s -connectome %s -contract_order %s -contract_simd %d -contract_block %" PetscInt_FMT " -partition %s -partition_node_cost %.17g", tvb ? nm_bench_tvb_model : nm_bench_ring_model, NMIntegratorTypes[b->integrator], delay, b->conn_path[bc->net], NMContractOrders[b->contract.order], (int)b->contract.simd, b->contract.block, NMPartitionTypes[b->partition.type], (double)b->partition.node_cost));
 
   steps = (PetscInt64)PetscMax(NM_BENCH_SHORT_STEPS + 10, round(bc->duration * b->scale / bc->dt));
   res->steps = steps;
@@ -467,7 +494,8 @@ static PetscErrorCode NMBenchCasePrint(MPI_Comm comm, NMBench *b, const NMBenchC
   else PetscCall(NMFormat(delay, sizeof(delay), "D3 gamma velocities (peak 7.5 m/s, half width 3 m/s)"));
   PetscCall(PetscPrintf(comm, "\ncase %s: %s, %s, dt %.1e s, %d ranks\n", bc->name, bc->net == NM_BENCH_TVB998 ? "rww2 on the 998-region TVB connectome" : bc->net == NM_BENCH_RING_SW ? "zjr on the 1000-column small-world ring" : "zjr on the 1000-column fully connected ring", delay, (double)bc->dt, size));
   PetscCall(PetscPrintf(comm, "  tensor: %" PetscInt64_FMT " edges, %" PetscInt64_FMT " (edge, bin) entries (%.1f bins per edge), %" PetscInt64_FMT " kernel values, lags %" PetscInt_FMT "..%" PetscInt_FMT ", exchange every %" PetscInt_FMT " steps, %.1f MB with the histories (all ranks)\n", in->edges, in->entries, in->edges ? (double)in->entries / (double)in->edges : 0.0, in->kernels, in->min_lag, in->max_lag, in->interval, (double)in->bytes / 1e6));
-  PetscCall(PetscPrintf(comm, "  contraction alone (%" PetscInt64_FMT " steps): %.1f us per step, %.1f M entries/s; exchange %.1f us per step; other processes took %.0f %% of the CPU time\n", r->contract_steps, (double)r->contract * 1e6, (double)in->entries * r->nc / (double)r->contract / 1e6, (double)r->exchange * 1e6, 100.0 * (double)r->others_contract));
+  PetscCall(PetscPrintf(comm, "  contraction alone (%" PetscInt64_FMT " steps, %.1f steps per pass on average, at most %" PetscInt_FMT "): %.1f us per step, %.1f M entries/s; exchange %.1f us per step; other processes took %.0f %% of the CPU time\n", r->contract_steps, (double)r->block, in->block, (double)r->contract * 1e6, (double)in->entries * r->nc / (double)r->contract / 1e6, (double)r->exchange * 1e6, 100.0 * (double)r->others_contract));
+  PetscCall(PetscPrintf(comm, "    one step per pass would load %.2f MB per step: at the triad's bandwidth at most %.1f M entries/s\n", (double)r->bytes1 / 1e6, (double)in->entries * r->nc * b->bw_sum / r->bytes1 / 1e6));
   PetscCall(PetscPrintf(comm, "    loads %.2f MB per step -> %.2f GB/s = %.2f x triad; distinct bytes %.2f MB per step -> %.2f GB/s = %.2f x triad\n", (double)r->bytes / 1e6, (double)r->bytes / (double)r->contract / 1e9, (double)(r->bytes / r->contract / b->bw_sum), (double)r->distinct / 1e6, (double)r->distinct / (double)r->contract / 1e9, (double)(r->distinct / r->contract / b->bw_sum)));
   PetscCall(PetscPrintf(comm, "  simulator: set-up %.2f s; runs of %d and %" PetscInt64_FMT " steps: %.3f s and %.3f s -> %.1f us per step, %.3f s per simulated s; contraction %.0f %% of a step; other processes took %.0f %% of the CPU time\n", (double)r->setup, NM_BENCH_SHORT_STEPS, r->steps, (double)r->t_short, (double)r->t_long, (double)r->step_time * 1e6, (double)r->s_per_s, 100.0 * (double)(r->contract / r->step_time), 100.0 * (double)r->others_run));
   PetscFunctionReturn(0);
@@ -511,13 +539,13 @@ static PetscErrorCode NMBenchRun(MPI_Comm comm, NMBench *b)
   if (!any) PetscFunctionReturn(0);
   PetscCall(PetscPrintf(comm, "\nsummary, %d ranks; memory bandwidth (triad, summed over ranks) %.2f GB/s\n", size, (double)b->bw_sum / 1e9));
   PetscCall(PetscPrintf(comm, "  s/s: wall seconds of integration per simulated second; Ment/s: million (edge, bin) entries contracted per second of integration (run) or of contraction alone (contr)\n"));
-  PetscCall(PetscPrintf(comm, "  MB/step: bytes the contraction loads per step, every use counted (loads), and distinct bytes it touches (dist); GB/s: loads per second of contraction; BW: ratios of loads and distinct bytes per second to the triad; contr%%: contraction share of a step; others%%: CPU share other processes took during the timed parts (max)\n"));
-  PetscCall(PetscPrintf(comm, "%-18s %5s %9s %9s %9s %9s %9s %8s %7s %7s %6s %7s\n", "case", "ranks", "s/s", "Ment/s", "Ment/s", "MB/step", "MB/step", "GB/s", "BW", "BW", "contr%", "others%"));
-  PetscCall(PetscPrintf(comm, "%-18s %5s %9s %9s %9s %9s %9s %8s %7s %7s %6s %7s\n", "", "", "", "(run)", "(contr)", "(loads)", "(dist)", "(loads)", "(loads)", "(dist)", "", ""));
+  PetscCall(PetscPrintf(comm, "  M: mean steps per pass of the contraction; MB/step: bytes the contraction loads per step, every use counted (loads), the same for one step per pass (1-step), and distinct bytes it touches (dist); GB/s: loads per second of contraction; BW: ratios of loads and distinct bytes per second to the triad; contr%%: contraction share of a step; others%%: CPU share other processes took during the timed parts (max)\n"));
+  PetscCall(PetscPrintf(comm, "%-18s %5s %9s %9s %9s %5s %9s %9s %9s %8s %7s %7s %6s %7s\n", "case", "ranks", "s/s", "Ment/s", "Ment/s", "M", "MB/step", "MB/step", "MB/step", "GB/s", "BW", "BW", "contr%", "others%"));
+  PetscCall(PetscPrintf(comm, "%-18s %5s %9s %9s %9s %5s %9s %9s %9s %8s %7s %7s %6s %7s\n", "", "", "", "(run)", "(contr)", "", "(loads)", "(1-step)", "(dist)", "(loads)", "(loads)", "(dist)", "", ""));
   for (PetscInt k = 0; k < NM_BENCH_NCASES; k++) {
     const NMBenchResult *r = &res[k];
     if (!b->selected[k]) continue;
-    PetscCall(PetscPrintf(comm, "%-18s %5d %9.3f %9.1f %9.1f %9.2f %9.2f %8.2f %7.3f %7.3f %6.1f %7.0f\n", nm_bench_cases[k].name, size, (double)r->s_per_s, (double)r->info.entries * r->nc / (double)r->step_time / 1e6, (double)r->info.entries * r->nc / (double)r->contract / 1e6, (double)r->bytes / 1e6, (double)r->distinct / 1e6, (double)r->bytes / (double)r->contract / 1e9, (double)(r->bytes / r->contract / b->bw_sum), (double)(r->distinct / r->contract / b->bw_sum), 100.0 * (double)(r->contract / r->step_time), 100.0 * (double)PetscMax(r->others_run, r->others_contract)));
+    PetscCall(PetscPrintf(comm, "%-18s %5d %9.3f %9.1f %9.1f %5.1f %9.2f %9.2f %9.2f %8.2f %7.3f %7.3f %6.1f %7.0f\n", nm_bench_cases[k].name, size, (double)r->s_per_s, (double)r->info.entries * r->nc / (double)r->step_time / 1e6, (double)r->info.entries * r->nc / (double)r->contract / 1e6, (double)r->block, (double)r->bytes / 1e6, (double)r->bytes1 / 1e6, (double)r->distinct / 1e6, (double)r->bytes / (double)r->contract / 1e9, (double)(r->bytes / r->contract / b->bw_sum), (double)(r->distinct / r->contract / b->bw_sum), 100.0 * (double)(r->contract / r->step_time), 100.0 * (double)PetscMax(r->others_run, r->others_contract)));
   }
   PetscFunctionReturn(0);
 }

@@ -4,6 +4,9 @@
 /* -contract_order auto: emitter-major once the kernels have this many bins per edge on
    average (measured: docs/performance.md). */
 #define NM_CONTRACT_EMITTER_BINS 8
+/* -contract_block 0: at most this many steps per pass (further capped by the smallest
+   lag and the exchange interval; measured: docs/performance.md). */
+#define NM_CONTRACT_BLOCK_AUTO 32
 
 const char *const NMContractOrders[] = {"auto", "receiver", "emitter", "NMContractOrder", "NM_CONTRACT_", NULL};
 
@@ -25,7 +28,8 @@ struct _n_NMTensor {
   PetscInt  *nbins;
   PetscInt  *kernel;   /* offset into kw */
   PetscInt  *dpos;     /* CSR index of the edge (emitter-major order only) */
-  PetscReal *d;        /* per edge and channel: kernel . window, in CSR order */
+  PetscReal *d;        /* per edge, channel and step of a block: kernel . window, in CSR order */
+  PetscInt   block;    /* most steps per NMTensorContractBlock pass */
   NMDotFn    dot;
   /* ghosts */
   PetscInt   nghost;
@@ -38,6 +42,7 @@ struct _n_NMTensor {
   PetscReal *hist;
   /* facts */
   PetscInt   max_lag, min_lag, interval;
+  PetscInt   lag_local; /* smallest lag over this rank's edges (PETSC_MAX_INT: none) */
   PetscReal  substep, truncated;
   PetscLogDouble flops; /* of one contraction: two per (edge, bin) entry and channel */
 };
@@ -168,7 +173,7 @@ static PetscErrorCode NMTensorSetOrder(NMTensor t, const PetscInt slot[], const 
     PetscCall(PetscMalloc1(ne + 1, &t->dpos));
     for (PetscInt j = 0; j < ne; j++) t->dpos[j] = key[j].csr;
   }
-  if (!t->single) PetscCall(PetscMalloc1((size_t)ne * t->nc + 1, &t->d));
+  if (!t->single) PetscCall(PetscMalloc1((size_t)ne * t->nc * t->block + 1, &t->d));
   PetscCall(PetscFree(key));
   PetscFunctionReturn(0);
 }
@@ -203,10 +208,13 @@ PetscErrorCode NMContractOptionsRead(MPI_Comm comm, NMContractOptions *opt)
   PetscFunctionBeginUser;
   opt->order = NM_CONTRACT_AUTO;
   opt->simd  = PETSC_TRUE;
+  opt->block = 0;
   PetscOptionsBegin(comm, NULL, "Connectome-tensor contraction (results do not depend on these)", "netmass");
   PetscCall(PetscOptionsEnum("-contract_order", "Order of the per-edge dot products: auto, receiver (CSR), emitter (each history window reused by all out-edges)", NULL, NMContractOrders, (PetscEnum)opt->order, (PetscEnum *)&opt->order, NULL));
   PetscCall(PetscOptionsBool("-contract_simd", "Use the AVX2 copy of the dot product when the CPU has it", NULL, opt->simd, &opt->simd, NULL));
+  PetscCall(PetscOptionsInt("-contract_block", "Inputs of up to this many steps per pass over the tensor (0: automatic; 1: one step per pass)", NULL, opt->block, &opt->block, NULL));
   PetscOptionsEnd();
+  PetscCheck(opt->block >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-contract_block %" PetscInt_FMT " must be >= 0 (0: automatic, 1: one step per pass)", opt->block);
   PetscFunctionReturn(0);
 }
 
@@ -217,7 +225,7 @@ PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayMod
   NMKernelEntry  *kernels;
   PetscInt        nk = 0, nedge = 0, *ghostmark, cutmin = PETSC_MAX_INT, lags[2], *slot, *first, *nbins, *kernel;
   PetscSFNode    *remote;
-  const NMContractOptions defaults = {NM_CONTRACT_AUTO, PETSC_TRUE};
+  const NMContractOptions defaults = {NM_CONTRACT_AUTO, PETSC_TRUE, 0};
 
   PetscFunctionBeginUser;
   if (!opt) opt = &defaults;
@@ -287,6 +295,7 @@ PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayMod
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, lags, 2, MPIU_INT, MPI_MIN, comm));
   t->max_lag = PetscMax(1, -lags[0]);
   t->interval = lags[1] == PETSC_MAX_INT ? t->max_lag : lags[1];
+  t->lag_local = t->min_lag;
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &t->min_lag, 1, MPIU_INT, MPI_MIN, comm));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &t->substep, 1, MPIU_REAL, MPI_MAX, comm));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &t->truncated, 1, MPIU_REAL, MPI_MAX, comm));
@@ -294,6 +303,8 @@ PetscErrorCode NMTensorCreate(MPI_Comm comm, NMConnectome conn, const NMDelayMod
   /* ring buffers: lags up to max_lag behind the newest sample, plus the samples pushed
      between exchanges: B = max_lag + interval */
   t->B = t->max_lag + t->interval;
+  /* the block buffers need no more rows than a pass can fill (NMTensorContractBlock) */
+  t->block = PetscMax(1, PetscMin(opt->block ? opt->block : NM_CONTRACT_BLOCK_AUTO, PetscMin(t->lag_local, t->nghost ? t->interval : PETSC_MAX_INT)));
   PetscCall(PetscCalloc1((size_t)(t->nlocal + t->nghost) * nc * 2 * t->B + 1, &t->hist));
   PetscCall(NMTensorSetOrder(t, slot, first, nbins, kernel, opt->order));
   PetscCall(PetscFree4(slot, first, nbins, kernel));
@@ -354,7 +365,7 @@ PetscErrorCode NMTensorGetInfo(NMTensor t, NMTensorInfo *info)
   v[1] = 0;
   for (PetscInt k = 0; k < t->nedge; k++) v[1] += t->nbins[k];
   v[3] = t->nghost;
-  v[4] = (PetscInt64)(sizeof(PetscReal) * ((size_t)t->nkw + (size_t)t->nedge * (1 + (t->d ? t->nc : 0)) + (size_t)(t->nlocal + t->nghost) * t->nc * 2 * t->B) + (sizeof(PetscInt64) + sizeof(PetscInt) * (2 + (t->dpos ? 1 : 0))) * (size_t)t->nedge);
+  v[4] = (PetscInt64)(sizeof(PetscReal) * ((size_t)t->nkw + (size_t)t->nedge * (1 + (t->d ? t->nc * t->block : 0)) + (size_t)(t->nlocal + t->nghost) * t->nc * 2 * t->B) + (sizeof(PetscInt64) + sizeof(PetscInt) * (2 + (t->dpos ? 1 : 0))) * (size_t)t->nedge);
   v[2] = t->nkw;
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, v, 5, MPIU_INT64, MPI_SUM, t->comm));
   info->edges     = v[0];
@@ -368,10 +379,11 @@ PetscErrorCode NMTensorGetInfo(NMTensor t, NMTensorInfo *info)
   info->substep   = t->substep;
   info->truncated = t->truncated;
   info->single    = t->single;
+  info->block     = t->block;
   info->order     = t->order;
-  /* read per edge: its offset and weight; with dots, also its bin count, kernel offset,
-     CSR position (emitter order) and its dots, written and read back */
-  info->edge_bytes = (PetscInt)(sizeof(PetscInt64) + sizeof(PetscReal) + (t->single ? 0 : 2 * sizeof(PetscInt) + 2 * t->nc * sizeof(PetscReal)) + (t->dpos ? sizeof(PetscInt) : 0));
+  /* read per edge once per pass: its offset and weight; with dots, also its bin count,
+     kernel offset and CSR position (emitter order); the dots are extra, per step */
+  info->edge_bytes = (PetscInt)(sizeof(PetscInt64) + sizeof(PetscReal) + (t->single ? 0 : 2 * sizeof(PetscInt)) + (t->dpos ? sizeof(PetscInt) : 0));
   PetscFunctionReturn(0);
 }
 
@@ -389,7 +401,7 @@ PetscErrorCode NMTensorView(NMTensor t, PetscViewer viewer)
   PetscFunctionBeginUser;
   PetscCall(NMTensorGetInfo(t, &info));
   PetscCall(PetscViewerASCIIPrintf(viewer, "connectome tensor: %" PetscInt64_FMT " edges, %" PetscInt64_FMT " (edge, bin) entries (%.1f bins per edge), %" PetscInt64_FMT " shared kernel values\n", info.edges, info.entries, info.edges ? (double)info.entries / (double)info.edges : 0.0, info.kernels));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "  lags %" PetscInt_FMT "..%" PetscInt_FMT " steps; exchange every %" PetscInt_FMT " steps; %" PetscInt64_FMT " ghost emitters; %.3g MB; dots in %s order%s\n", info.min_lag, info.max_lag, info.interval, info.ghosts, (double)info.bytes / 1e6, NMContractOrders[info.order], info.single ? " (single-bin kernels: one product per edge)" : ""));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "  lags %" PetscInt_FMT "..%" PetscInt_FMT " steps; exchange every %" PetscInt_FMT " steps; inputs of up to %" PetscInt_FMT " steps per pass; %" PetscInt64_FMT " ghost emitters; %.3g MB; dots in %s order%s\n", info.min_lag, info.max_lag, info.interval, info.block, info.ghosts, (double)info.bytes / 1e6, NMContractOrders[info.order], info.single ? " (single-bin kernels: one product per edge)" : ""));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  largest sub-step mass %.3g, largest truncated mass %.3g (renormalised)\n", (double)info.substep, (double)info.truncated));
   PetscFunctionReturn(0);
 }
@@ -449,44 +461,91 @@ PetscErrorCode NMTensorExchange(NMTensor t, PetscInt64 step)
   PetscFunctionReturn(0);
 }
 
+/* u[j*us] = G sum_{e in [e0, e1)} w[e] x[off(e) + j] for j < m, each sum in ascending e,
+   where off(e) = hoff[e] or, without hoff, e * stride: the receiver sums of a block.
+   Step by step, each the single step's scalar loop: the edges' (offset, weight) stream
+   and the samples of step j + 1 (adjacent to those of step j) come from the L1 cache
+   after the first step. */
+static inline __attribute__((always_inline)) void NMRowSum(const PetscReal *restrict w, PetscInt e0, PetscInt e1, const PetscReal *x, const PetscInt64 *hoff, size_t stride, PetscInt m, PetscReal G, PetscReal *u, size_t us)
+{
+  for (PetscInt j = 0; j < m; j++) {
+    PetscReal s = 0;
+    if (hoff)
+      for (PetscInt e = e0; e < e1; e++) s += w[e] * x[hoff[e] + j];
+    else
+      for (PetscInt e = e0; e < e1; e++) s += w[e] * x[e * stride + j];
+    u[j * us] = s * G;
+  }
+}
+
 /* The hot loop (Gonzalez-Mitjans et al. eq. 7): for each owned receiver r and channel k,
-   u = G sum_e K0[r,e] (kernel_e . window of emitter e's history). Each edge's window
-   starts at hist + hoff + p (see NMTensorSetOrder) for the ring position p of `step`.
-   Summation order is fixed whatever the order the dots are computed in: each receiver
-   adds its edges' terms K0 * dot in ascending emitter order, each dot is NMDot's. */
-PetscErrorCode NMTensorContract(NMTensor t, PetscInt64 step, PetscReal G, PetscReal u[])
+   u = G sum_e K0[r,e] (kernel_e . window of emitter e's history), for the m steps
+   step .. step + m - 1 at once. Each edge's window for `step` starts at hist + hoff + p
+   (see NMTensorSetOrder) for the ring position p of `step`; the window of step + j is
+   that one shifted by j: every sample sits at ring positions q and q + B, and the last
+   index read, p + B - first + j <= 2B - 2 for j < m <= first, stays inside the doubled
+   ring, so no wrap-around test is needed (and B needs no extra room).
+   Summation order is fixed whatever the order the dots are computed in and whatever m:
+   each (receiver, channel, step) adds its edges' terms K0 * dot in ascending emitter
+   order, and each dot is NMDot's of the same kernel and window as a single step's, so
+   row j is bitwise the input a pass of one step at step + j gives. */
+static void NMTensorContractRows(NMTensor t, PetscInt64 step, PetscInt m, PetscReal G, PetscReal u[])
 {
   const PetscInt   nc = t->nc, p = NMRingPos(step, t->B), ch = 2 * t->B;
+  const size_t     rows = (size_t)t->nlocal * nc;
   const PetscReal *hist = t->hist + p;
 
+  if (t->single) {
+    /* one bin of weight 1 per edge (D1, D2): the term is K0 * (1 * sample), read from a
+       compact (offset, weight) stream once for the m steps, whose samples are adjacent */
+    for (PetscInt i = 0; i < t->nlocal; i++)
+      for (PetscInt k = 0; k < nc; k++) NMRowSum(t->weight, t->row[i], t->row[i + 1], hist + k * ch, t->hoff, 0, m, G, u + (size_t)i * nc + k, rows);
+    return;
+  }
+  /* the dots, in the compute order, stored at the edge's CSR position: the m dots of an
+     edge run back to back on one kernel and overlapping windows, which stay in cache */
+  for (PetscInt jj = 0; jj < t->nedge; jj++) {
+    const PetscInt   nb = t->nbins[jj];
+    const PetscReal *kw = t->kw + t->kernel[jj], *h = hist + t->hoff[jj];
+    PetscReal       *d  = t->d + (size_t)(t->dpos ? t->dpos[jj] : jj) * nc * m;
+    for (PetscInt k = 0; k < nc; k++) {
+      const PetscReal *hk = h + k * ch;
+      PetscReal       *dk = d + k * m;
+      if (nb == 1)
+        for (PetscInt j = 0; j < m; j++) dk[j] = kw[0] * hk[j];
+      else
+        for (PetscInt j = 0; j < m; j++) dk[j] = t->dot(kw, hk + j, nb);
+    }
+  }
+  for (PetscInt i = 0; i < t->nlocal; i++)
+    for (PetscInt k = 0; k < nc; k++) NMRowSum(t->weight, t->row[i], t->row[i + 1], t->d + k * m, NULL, (size_t)nc * m, m, G, u + (size_t)i * nc + k, rows);
+}
+
+PetscErrorCode NMTensorContract(NMTensor t, PetscInt64 step, PetscReal G, PetscReal u[])
+{
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(NM_EVENT_Contract, 0, 0, 0, 0));
-  if (t->single) {
-    /* one bin of weight 1 per edge (D1, D2): the term is K0 * (1 * sample), one gather
-       per edge from a compact (offset, weight) stream */
-    for (PetscInt i = 0; i < t->nlocal; i++)
-      for (PetscInt k = 0; k < nc; k++) {
-        PetscReal s = 0;
-        for (PetscInt e = t->row[i]; e < t->row[i + 1]; e++) s += t->weight[e] * hist[t->hoff[e] + k * ch];
-        u[i * nc + k] = s * G;
-      }
-  } else {
-    /* the dots, in the compute order, stored at the edge's CSR position */
-    for (PetscInt j = 0; j < t->nedge; j++) {
-      const PetscInt   nb = t->nbins[j];
-      const PetscReal *kw = t->kw + t->kernel[j], *h = hist + t->hoff[j];
-      PetscReal       *d  = t->d + (size_t)(t->dpos ? t->dpos[j] : j) * nc;
-      for (PetscInt k = 0; k < nc; k++) d[k] = nb == 1 ? kw[0] * h[k * ch] : t->dot(kw, h + k * ch, nb);
-    }
-    for (PetscInt i = 0; i < t->nlocal; i++)
-      for (PetscInt k = 0; k < nc; k++) {
-        PetscReal s = 0;
-        for (PetscInt e = t->row[i]; e < t->row[i + 1]; e++) s += t->weight[e] * t->d[(size_t)e * nc + k];
-        u[i * nc + k] = s * G;
-      }
-  }
+  NMTensorContractRows(t, step, 1, G, u);
   PetscCall(PetscLogFlops(t->flops));
   PetscCall(PetscLogEventEnd(NM_EVENT_Contract, 0, 0, 0, 0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode NMTensorContractBlock(NMTensor t, PetscInt64 step, PetscInt want, PetscReal G, PetscReal u[], PetscInt *m)
+{
+  PetscInt mm = PetscMin(want, t->block);
+
+  PetscFunctionBegin;
+  PetscCheck(want >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "NMTensorContractBlock: want %" PetscInt_FMT " steps, must be >= 1", want);
+  /* ghosts hold samples up to the last exchange, at the last multiple of the interval
+     <= step - 1; cut edges have lags >= interval, so steps up to that multiple plus the
+     interval are computable (t->block is already <= the rank's smallest lag) */
+  if (t->nghost) mm = PetscMin(mm, t->interval - NMRingPos(step - 1, t->interval));
+  PetscCall(PetscLogEventBegin(NM_EVENT_Contract, 0, 0, 0, 0));
+  NMTensorContractRows(t, step, mm, G, u);
+  PetscCall(PetscLogFlops(t->flops * mm));
+  PetscCall(PetscLogEventEnd(NM_EVENT_Contract, 0, 0, 0, 0));
+  *m = mm;
   PetscFunctionReturn(0);
 }
 

@@ -87,8 +87,12 @@ static PetscErrorCode NMSimulatorWriteHeader(NMSimulator s, NMFile f)
    Every buffer keeps its own allocation, so swapping x and x1 never loses one. */
 typedef struct {
   PetscInt        ns, nc, np, nl, nz, nmon, interval;
-  PetscReal      *xa, *xb, *ua, *ub, *c, *z, *drive;
-  PetscReal      *x, *x1, *u0, *u1; /* current views of xa/xb, ua/ub */
+  PetscReal      *xa, *xb, *c, *z, *drive;
+  PetscReal      *x, *x1; /* current views of xa/xb */
+  /* inputs: row 0 that of the step before the block, rows 1 .. bm those of the block
+     from NMTensorContractBlock; the step being integrated uses rows bj and bj + 1 */
+  PetscReal      *u;
+  PetscInt        bm, bj;
   NMRandomStream *streams;
   NMMonitor       mon[3];
   NMFile          out;
@@ -111,16 +115,13 @@ static PetscErrorCode NMRunCreate(NMSimulator s, NMRun *r)
   r->interval = info.interval;
   PetscCall(PetscMalloc1((size_t)r->nl * r->ns + 1, &r->xa));
   PetscCall(PetscMalloc1((size_t)r->nl * r->ns + 1, &r->xb));
-  PetscCall(PetscMalloc1((size_t)r->nl * r->nc + 1, &r->ua));
-  PetscCall(PetscMalloc1((size_t)r->nl * r->nc + 1, &r->ub));
+  PetscCall(PetscMalloc1((size_t)(info.block + 1) * r->nl * r->nc + 1, &r->u));
   PetscCall(PetscMalloc1((size_t)s->n * r->nc + 1, &r->c));
   PetscCall(PetscMalloc1((size_t)r->nl * r->nz + 1, &r->z));
   PetscCall(PetscMalloc1((size_t)r->nl + 1, &r->drive));
   PetscCall(PetscMalloc1((size_t)r->nl + 1, &r->streams));
   r->x  = r->xa;
   r->x1 = r->xb;
-  r->u0 = r->ua;
-  r->u1 = r->ub;
   for (PetscInt i = 0; i < r->nl; i++) NMRandomStreamInit(&r->streams[i], (uint64_t)s->seed, (uint32_t)(s->rstart + i), NM_STREAM(s, NM_STREAM_NOISE));
   PetscFunctionReturn(0);
 }
@@ -140,8 +141,7 @@ static PetscErrorCode NMRunDestroy(NMRun *r)
   PetscCall(NMRunCloseMonitors(r));
   PetscCall(PetscFree(r->xa));
   PetscCall(PetscFree(r->xb));
-  PetscCall(PetscFree(r->ua));
-  PetscCall(PetscFree(r->ub));
+  PetscCall(PetscFree(r->u));
   PetscCall(PetscFree(r->c));
   PetscCall(PetscFree(r->z));
   PetscCall(PetscFree(r->drive));
@@ -304,18 +304,26 @@ static PetscErrorCode NMRunStep(NMSimulator s, NMRun *r, const PetscReal rowsum[
 {
   const NMModelType *m    = s->model;
   const PetscInt64   step = r->step;
-  PetscReal         *tmp;
+  const size_t       nu   = (size_t)r->nl * r->nc;
+  PetscReal         *tmp, *u0, *u1;
 
   PetscFunctionBegin;
   /* ghosts get the samples of the last `interval` steps; until the next exchange every
      input a receiver needs is local (each cut edge has lag >= interval) */
   if (step > 0 && step % r->interval == 0) PetscCall(NMTensorExchange(s->tensor, step));
-  PetscCall(NMTensorContract(s->tensor, step + 1, s->G, r->u1));
+  if (r->bj == r->bm) {
+    /* the block is used up: the inputs of the next steps in one pass over the tensor */
+    if (r->bm) PetscCall(PetscArraycpy(r->u, r->u + r->bm * nu, nu));
+    PetscCall(NMTensorContractBlock(s->tensor, step + 1, (PetscInt)PetscMin(s->nsteps - step, PETSC_MAX_INT), s->G, r->u + nu, &r->bm));
+    r->bj = 0;
+  }
+  u0 = r->u + r->bj * nu;
+  u1 = u0 + nu;
   PetscCall(PetscLogEventBegin(NM_EVENT_NodeStep, 0, 0, 0, 0));
   /* the ns normals a node uses, from its nz/4 Philox blocks of the step (the rest of the
      last block is not computed) */
   for (PetscInt i = 0; i < r->nl; i++) NMRandomNormalFill(&r->streams[i], (uint64_t)step * (uint64_t)(r->nz / 4), (size_t)r->ns, r->z + i * r->nz);
-  for (PetscInt i = 0; i < r->nl; i++) PetscCall(NMIntegratorStep(s->integ, r->x + i * r->ns, r->u0 + i * r->nc, r->u1 + i * r->nc, s->G * rowsum[i], s->theta + (s->rstart + i) * r->np, r->z + i * r->nz, r->x1 + i * r->ns));
+  for (PetscInt i = 0; i < r->nl; i++) PetscCall(NMIntegratorStep(s->integ, r->x + i * r->ns, u0 + i * r->nc, u1 + i * r->nc, s->G * rowsum[i], s->theta + (s->rstart + i) * r->np, r->z + i * r->nz, r->x1 + i * r->ns));
   for (PetscInt i = 0; i < r->nl; i++) {
     m->coupling(m->ctx, r->x1 + i * r->ns, s->theta + (s->rstart + i) * r->np, r->c + i * r->nc);
     r->drive[i] = r->c[i * r->nc];
@@ -333,7 +341,7 @@ static PetscErrorCode NMRunStep(NMSimulator s, NMRun *r, const PetscReal rowsum[
   }
   PetscCall(PetscLogEventEnd(NM_EVENT_Monitor, 0, 0, 0, 0));
   tmp = r->x, r->x = r->x1, r->x1 = tmp;
-  tmp = r->u0, r->u0 = r->u1, r->u1 = tmp;
+  r->bj++;
   r->step++;
   PetscFunctionReturn(0);
 }
@@ -353,7 +361,7 @@ PetscErrorCode NMSimulatorIntegrate(NMSimulator s, const char path[])
   if (s->restart) PetscCall(NMRunResume(s, &r, path));
   else PetscCall(NMRunStart(s, &r, path));
 
-  PetscCall(NMTensorContract(s->tensor, r.step, s->G, r.u0));
+  PetscCall(NMTensorContract(s->tensor, r.step, s->G, r.u));
   PetscCall(PetscLogEventBegin(NM_EVENT_Integrate, 0, 0, 0, 0));
   while (r.step < s->nsteps) {
     PetscCall(NMRunStep(s, &r, rowsum, bad));

@@ -36,11 +36,14 @@ typedef enum {
 } NMContractOrder;
 PETSC_EXTERN const char *const NMContractOrders[];
 
-/* How the contraction runs (results do not depend on it): -contract_order, and
-   -contract_simd (the AVX2 copy of the dot product when the CPU has it). */
+/* How the contraction runs (results do not depend on it): -contract_order,
+   -contract_simd (the AVX2 copy of the dot product when the CPU has it) and
+   -contract_block (inputs of up to this many steps per pass over the tensor, see
+   NMTensorContractBlock; 0: automatic, 1: one step per pass). */
 typedef struct {
   NMContractOrder order;
   PetscBool       simd;
+  PetscInt        block;
 } NMContractOptions;
 PETSC_EXTERN PetscErrorCode NMContractOptionsRead(MPI_Comm comm, NMContractOptions *opt);
 
@@ -63,8 +66,9 @@ typedef struct {
   PetscReal  substep, truncated; /* largest sub-step and truncated mass over edges */
   PetscInt64 ghosts;             /* ghost emitters, summed over ranks */
   PetscInt64 bytes;              /* memory of the tensor and histories, summed over ranks */
-  PetscInt   edge_bytes;         /* per-edge data the contraction reads per step (bytes per edge) */
+  PetscInt   edge_bytes;         /* per-edge record a pass of the contraction reads (bytes per edge; dots not included) */
   PetscBool  single;             /* every kernel is one bin of weight 1: no kernel values read */
+  PetscInt   block;              /* most steps per NMTensorContractBlock call (this rank's) */
   NMContractOrder order;         /* the order used (rank 0's) */
 } NMTensorInfo;
 PETSC_EXTERN PetscErrorCode NMTensorGetInfo(NMTensor tensor, NMTensorInfo *info);
@@ -81,6 +85,15 @@ PETSC_EXTERN PetscErrorCode NMTensorPush(NMTensor tensor, PetscInt64 step, const
 PETSC_EXTERN PetscErrorCode NMTensorExchange(NMTensor tensor, PetscInt64 step);
 /* u[i*nc + k] = G * sum_edges sum_bins K c_k(emitter, step - lag) for owned receivers. */
 PETSC_EXTERN PetscErrorCode NMTensorContract(NMTensor tensor, PetscInt64 step, PetscReal G, PetscReal u[]);
+/* The inputs of up to `want` consecutive steps step, step + 1, ... in one pass over the
+   tensor, once the samples of steps up to step - 1 are pushed (and exchanged, when
+   step - 1 is a multiple of the interval): u[j*nlocal*nc + i*nc + k] is the input of
+   step + j, bitwise what NMTensorContract(step + j) gives. Every entry has a lag >= the
+   rank's smallest lag L, so these steps read only samples already stored; ghosts are
+   current only up to the next exchange step. `*m` = min(want, the tensor's block size
+   (info.block), L, and with ghosts the steps left before the next exchange) >= 1
+   rows are filled. Not collective. */
+PETSC_EXTERN PetscErrorCode NMTensorContractBlock(NMTensor tensor, PetscInt64 step, PetscInt want, PetscReal G, PetscReal u[], PetscInt *m);
 
 /* Checkpoints: the history in a form that does not depend on the partition, the last
    max_lag + 1 samples (steps step - max_lag .. step) of each node and channel in time

@@ -116,7 +116,7 @@ static void test_orders(void **state)
   NMGeometricParams gp = {40, 40.0, 15.0, 0.0, 0.0};
   NMConnectome      conn;
   NMDelayModel      dm;
-  const NMContractOptions opts[3] = {{NM_CONTRACT_RECEIVER, PETSC_FALSE}, {NM_CONTRACT_EMITTER, PETSC_TRUE}, {NM_CONTRACT_RECEIVER, PETSC_TRUE}};
+  const NMContractOptions opts[3] = {{NM_CONTRACT_RECEIVER, PETSC_FALSE, 1}, {NM_CONTRACT_EMITTER, PETSC_TRUE, 1}, {NM_CONTRACT_RECEIVER, PETSC_TRUE, 1}};
   PetscReal         c[80], u[3][80];
   const PetscInt    n = 40, nc = 2;
 
@@ -140,6 +140,58 @@ static void test_orders(void **state)
   }
   assert_memory_equal(u[0], u[1], sizeof(u[0]));
   assert_memory_equal(u[0], u[2], sizeof(u[0]));
+  assert_int_equal(NMConnectomeDestroy(&conn), 0);
+}
+
+/* A block of steps (NMTensorContractBlock) gives, row by row, the bits of the single
+   steps, in both orders and with single-bin and gamma kernels, two channels; its length
+   is capped by the block size and the smallest lag (every lag >= L reads only samples
+   already pushed). */
+static void test_blocks(void **state)
+{
+  NMGeometricParams gp = {40, 40.0, 15.0, 0.0, 0.0};
+  NMConnectome      conn;
+  const PetscInt    n = 40, nc = 2, want = 40;
+  PetscReal         c[80], u[40 * 80], one[80], *L;
+
+  (void)state;
+  assert_int_equal(NMGenerateGeometric(PETSC_COMM_WORLD, &gp, 4, &conn), 0);
+  assert_int_equal(NMConnectomeGetArrays(conn, NULL, &L, NULL), 0);
+  for (PetscInt i = 0; i < n * n; i++) L[i] += 120; /* tracts of 120 mm and more: lags of several steps */
+  for (PetscInt kind = 0; kind < 2; kind++) {
+    NMDelayModel dm;
+    gamma_kernels(&dm);
+    dm.tail = 1e-6; /* the kernels start where the fast tail's mass becomes noticeable */
+    if (kind == 0) { /* single velocity: one bin of weight 1 per edge */
+      dm.type     = NM_DELAY_SINGLE;
+      dm.velocity = 5;
+    }
+    for (PetscInt o = 0; o < 4; o++) {
+      const NMContractOptions opt = {o < 2 ? NM_CONTRACT_RECEIVER : NM_CONTRACT_EMITTER, PETSC_TRUE, o % 2 ? 3 : 0}; /* 0: automatic */
+      NMTensor                t;
+      NMTensorInfo            info;
+      PetscInt                m;
+      assert_int_equal(NMTensorCreate(PETSC_COMM_WORLD, conn, &dm, 1e-3, 0, n, nc, &opt, &t), 0);
+      assert_int_equal(NMTensorGetInfo(t, &info), 0);
+      if (o == 0) print_message("  %s kernels: lags %" PetscInt_FMT "..%" PetscInt_FMT ", automatic block %" PetscInt_FMT "\n", kind ? "gamma" : "single-bin", info.min_lag, info.max_lag, info.block);
+      assert_true(info.min_lag > 3); /* so that blocks of 3 and more are possible */
+      for (PetscInt i = 0; i < n * nc; i++) c[i] = signal(i, 0);
+      assert_int_equal(NMTensorInitHistory(t, c), 0);
+      for (PetscInt64 step = 1; step <= 100; step++) {
+        for (PetscInt i = 0; i < n * nc; i++) c[i] = signal(i, step);
+        assert_int_equal(NMTensorPush(t, step, c), 0);
+      }
+      assert_int_equal(NMTensorContractBlock(t, 101, want, 0.3, u, &m), 0);
+      assert_true(info.block <= info.min_lag && (opt.block == 0 || info.block == opt.block));
+      assert_int_equal(m, PetscMin(want, info.block));
+      for (PetscInt j = 0; j < m; j++) {
+        assert_int_equal(NMTensorContract(t, 101 + j, 0.3, one), 0);
+        assert_memory_equal(u + j * n * nc, one, sizeof(one));
+      }
+      assert_int_equal(NMTensorDestroy(&t), 0);
+    }
+    assert_int_equal(NMDelayModelDestroy(&dm), 0);
+  }
   assert_int_equal(NMConnectomeDestroy(&conn), 0);
 }
 
@@ -177,6 +229,7 @@ int main(int argc, char **argv)
     cmocka_unit_test(test_contraction),
     cmocka_unit_test(test_dot),
     cmocka_unit_test(test_orders),
+    cmocka_unit_test(test_blocks),
     cmocka_unit_test(test_memory),
   };
   int failed;
