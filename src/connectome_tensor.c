@@ -178,7 +178,7 @@ static PetscErrorCode NMTensorSetOrder(NMTensor t, const PetscInt slot[], const 
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode NMTensorCountEntries(NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt64 entries[])
+PetscErrorCode NMTensorCountEntries(NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt64 entries[], PetscInt first[])
 {
   struct _n_NMTensor t;
   NMKernelEntry     *kernels;
@@ -195,8 +195,11 @@ PetscErrorCode NMTensorCountEntries(NMConnectome conn, const NMDelayModel *dm, P
   PetscCall(NMTensorBuildKernels(&t, W, L, dm, dt, &kernels, &nk));
   for (PetscInt r = rstart; r < rend; r++) {
     entries[r - rstart] = 0;
-    for (PetscInt e = 0; e < t.n; e++)
-      if (W[r * t.n + e] != 0) entries[r - rstart] += kernels[NMFindKernel(kernels, nk, L[r * t.n + e])].nbins;
+    for (PetscInt e = 0; e < t.n; e++) {
+      const NMKernelEntry *k = W[r * t.n + e] != 0 ? &kernels[NMFindKernel(kernels, nk, L[r * t.n + e])] : NULL;
+      if (k) entries[r - rstart] += k->nbins;
+      if (first) first[(r - rstart) * t.n + e] = k ? k->first : -1;
+    }
   }
   PetscCall(PetscFree(kernels));
   PetscCall(PetscFree(t.kw));

@@ -49,7 +49,7 @@ PetscErrorCode NMPartitionReceivers(MPI_Comm comm, NMConnectome conn, const NMDe
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(PetscMalloc3(n + 1, &entries, size, &counts, size, &displs));
-  PetscCall(NMTensorCountEntries(conn, dm, dt, a, b, entries + a));
+  PetscCall(NMTensorCountEntries(conn, dm, dt, a, b, entries + a, NULL));
   {
     PetscMPIInt mine = (PetscMPIInt)(b - a), start = (PetscMPIInt)a;
     PetscCallMPI(MPI_Allgather(&mine, 1, MPI_INT, counts, 1, MPI_INT, comm));

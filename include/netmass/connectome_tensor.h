@@ -54,8 +54,10 @@ PETSC_EXTERN PetscErrorCode NMTensorDestroy(NMTensor *tensor);
 PETSC_EXTERN PetscErrorCode NMTensorView(NMTensor tensor, PetscViewer viewer);
 
 /* (edge, bin) entries of receivers [rstart, rend) (entries[i] for receiver rstart + i),
-   without building the tensor (for partitioning by work). Not collective. */
-PETSC_EXTERN PetscErrorCode NMTensorCountEntries(NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt64 entries[]);
+   without building the tensor (for partitioning by work), and, if `first` is not NULL,
+   each edge's smallest lag in steps (first[i n + e], -1 where there is no edge).
+   Not collective. */
+PETSC_EXTERN PetscErrorCode NMTensorCountEntries(NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscInt rstart, PetscInt rend, PetscInt64 entries[], PetscInt first[]);
 
 /* Facts about the tensor, global over ranks. */
 typedef struct {

@@ -24,3 +24,11 @@ PETSC_EXTERN PetscErrorCode NMPartitionOptionsRead(MPI_Comm comm, NMPartitionOpt
 /* This rank's receivers [rstart, rend) of `conn` under the delay model at step dt.
    Collective; the same answer on every rank. */
 PETSC_EXTERN PetscErrorCode NMPartitionReceivers(MPI_Comm comm, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, const NMPartitionOptions *opt, PetscInt *rstart, PetscInt *rend);
+
+/* A graph partition of the nodes into `nparts` parts (part[i] for every node), through
+   PETSc's MatPartitioning (PT-Scotch): balanced work, cutting long-lag edges rather than
+   short ones (src/partition_graph.c). Collective; the same answer on every rank. Not yet
+   used by the simulator (its partitions are contiguous blocks; docs/simulate.md). */
+PETSC_EXTERN PetscErrorCode NMPartitionGraph(MPI_Comm comm, NMConnectome conn, const NMDelayModel *dm, PetscReal dt, PetscReal node_cost, PetscInt nparts, PetscInt part[]);
+/* The exchange interval of a partition: the smallest lag over the cut edges. */
+PETSC_EXTERN PetscErrorCode NMPartitionCutLag(NMConnectome conn, const NMDelayModel *dm, PetscReal dt, const PetscInt part[], PetscInt *m);
